@@ -1,0 +1,1 @@
+//! The seed tutorial's scenarios as models.

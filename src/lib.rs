@@ -1,0 +1,26 @@
+//! # threadproof
+//!
+//! Python's threading toolkit for Rust, with every primitive checked over all thread
+//! interleavings by the model checkers [loom](https://docs.rs/loom) and
+//! [shuttle](https://docs.rs/shuttle).
+//!
+//! | Python (`threading`, `queue`)        | threadproof                          |
+//! |--------------------------------------|--------------------------------------|
+//! | `threading.Lock()`                   | [`Lock`]                             |
+//!
+//! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
+//! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
+//! chooses between them.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations)]
+
+pub mod sync;
+pub use sync::{explore, trace};
+
+mod error;
+mod lock;
+mod raw_lock;
+
+pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
+pub use lock::{Lock, LockGuard};

@@ -1,0 +1,118 @@
+//! The lock state machine under [`Lock`](crate::Lock) and [`RLock`](crate::RLock): one atomic
+//! operation when uncontended, a mutex and condition variable only when a thread must wait.
+
+use std::time::Duration;
+
+use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::{trace, Condvar, Deadline, Mutex};
+
+/// Nobody holds the lock.
+const UNLOCKED: usize = 0;
+/// Held, and nobody has had to wait since it was taken.
+const LOCKED: usize = 1;
+/// Held, and a thread may be waiting: the release must wake one.
+const CONTENDED: usize = 2;
+
+pub(crate) struct RawLock {
+    state: AtomicUsize,
+    /// Taken only on the slow paths. A waiter marks the lock `CONTENDED` while holding it and
+    /// then waits on `released` (which lets go of it atomically), so a releaser, which takes it
+    /// before notifying, cannot notify between the mark and the wait.
+    waiters: Mutex<()>,
+    /// Notified (one waiter) by a release that found the lock `CONTENDED`.
+    released: Condvar,
+}
+
+impl RawLock {
+    pub(crate) fn new() -> Self {
+        Self {
+            state: AtomicUsize::new(UNLOCKED),
+            waiters: Mutex::new(()),
+            released: Condvar::new(),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn try_acquire(&self) -> bool {
+        self.state
+            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    /// Blocks until acquired, or until `timeout` passes (`None`: never). Returns whether it was
+    /// acquired. `traced` and `kind` name the lock in the checker-build trace.
+    #[inline]
+    pub(crate) fn acquire<T: ?Sized>(
+        &self,
+        timeout: Option<Duration>,
+        traced: &T,
+        kind: &'static str,
+    ) -> bool {
+        if self.try_acquire() {
+            trace::acquired(traced, kind, "acquire");
+            return true;
+        }
+        self.acquire_slow(timeout.map(Deadline::after), traced, kind)
+    }
+
+    #[cold]
+    fn acquire_slow<T: ?Sized>(
+        &self,
+        deadline: Option<Deadline>,
+        traced: &T,
+        kind: &'static str,
+    ) -> bool {
+        let mut guard = self.waiters.lock();
+        let mut blocked = false;
+        loop {
+            // Taking it as CONTENDED is conservative: other waiters may still be queued, and
+            // our release must wake one of them.
+            if self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED {
+                trace::acquired(traced, kind, "acquire");
+                return true;
+            }
+            let left = match deadline.map(|d| d.remaining()) {
+                Some(None) => {
+                    if blocked {
+                        trace::unblocked();
+                    }
+                    return false;
+                }
+                Some(Some(left)) => Some(left),
+                None => None,
+            };
+            if !blocked {
+                trace::blocking(traced, kind, "acquire");
+                blocked = true;
+            }
+            guard = match left {
+                None => self.released.wait(guard),
+                Some(left) => self.released.wait_timeout(guard, left).0,
+            };
+        }
+    }
+
+    /// Releases the lock, whoever holds it. False if it was not held (nothing changes).
+    #[inline]
+    pub(crate) fn release(&self) -> bool {
+        match self.state.swap(UNLOCKED, Ordering::Release) {
+            UNLOCKED => false,
+            LOCKED => true,
+            _ => {
+                self.wake_one();
+                true
+            }
+        }
+    }
+
+    #[cold]
+    fn wake_one(&self) {
+        let _guard = self.waiters.lock();
+        self.released.notify_one();
+    }
+
+    #[inline]
+    pub(crate) fn locked(&self) -> bool {
+        self.state.load(Ordering::Relaxed) != UNLOCKED
+    }
+}

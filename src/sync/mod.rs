@@ -1,0 +1,123 @@
+//! The facade: the one module that chooses between real threads and the model checkers.
+//!
+//! Every primitive in this crate is written once, against the names exported here. A normal
+//! build re-exports real threads and `parking_lot`'s mutex and condition variable (poison-free,
+//! and measured faster on the queue benchmarks); `RUSTFLAGS="--cfg loom"` re-exports
+//! [loom](https://docs.rs/loom)'s, and `RUSTFLAGS="--cfg shuttle"` re-exports
+//! [shuttle](https://docs.rs/shuttle)'s, so the same code is explored over all interleavings.
+//!
+//! The exports are the same in every configuration:
+//! - [`Arc`], [`Mutex`] (its `lock()` returns the guard: a panic never poisons it),
+//!   [`MutexGuard`], [`Condvar`] (timed waits report whether they timed out),
+//! - [`atomic`]: `AtomicBool`, `AtomicUsize`, `Ordering`,
+//! - [`thread`]: `spawn`, `Builder`, `JoinHandle`, `current`, `yield_now`, `sleep`,
+//! - [`trace`]: what the primitives record of holders and waiters in checker builds,
+//! - [`explore`]: runs a program under the configured checker and returns its verdict.
+//!
+//! Programs checked with loom or shuttle should spawn with [`thread::spawn`] and take thread
+//! identity from [`thread::current`]: all of a checker's threads run on one operating-system
+//! thread, so `std::thread::current()` cannot tell them apart.
+//!
+//! Time is not modelled by either checker: under them a timed wait never times out and
+//! [`thread::sleep`] is a plain scheduling point.
+
+#[cfg(all(loom, shuttle))]
+compile_error!("`--cfg loom` and `--cfg shuttle` select different model checkers: pass only one");
+
+#[cfg(not(any(loom, shuttle)))]
+mod std;
+#[cfg(not(any(loom, shuttle)))]
+use self::std as backend;
+
+#[cfg(loom)]
+mod loom;
+#[cfg(loom)]
+use self::loom as backend;
+
+#[cfg(shuttle)]
+mod shuttle;
+#[cfg(shuttle)]
+use self::shuttle as backend;
+
+pub mod explore;
+pub mod trace;
+
+pub use backend::{Arc, Condvar, Mutex, MutexGuard};
+
+/// Atomic types: `std::sync::atomic`'s, or the checker's, which it explores.
+pub mod atomic {
+    pub use super::backend::atomic::{AtomicBool, AtomicUsize, Ordering};
+}
+
+/// Threads: `std::thread`'s, or the checker's simulated ones.
+pub mod thread {
+    pub use super::backend::thread::{
+        current, sleep, spawn, token, yield_now, Builder, JoinHandle, Thread, ThreadId,
+    };
+}
+
+/// The name the trace and the primitives' errors use for the calling thread: its own name, or
+/// `MainThread` for the first thread, as Python calls it.
+#[cfg_attr(not(any(loom, shuttle)), allow(dead_code))]
+pub(crate) fn current_thread_name() -> ::std::string::String {
+    match thread::current().name() {
+        // std calls its first thread `main`, shuttle `main-thread`, loom leaves it unnamed.
+        None | Some("main") | Some("main-thread") => "MainThread".to_owned(),
+        Some(name) => name.to_owned(),
+    }
+}
+
+/// A point in time a timed wait gives up at.
+///
+/// On real threads it is `now + timeout`. The model checkers do not model time, so under them
+/// a deadline never passes, except a zero timeout, which has passed from the start (a
+/// non-blocking attempt behaves the same everywhere).
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline {
+    /// `None`: never passes.
+    at: Option<::std::time::Instant>,
+    zero: bool,
+}
+
+impl Deadline {
+    /// The deadline `timeout` from now. A timeout too large to represent never passes.
+    pub fn after(timeout: ::std::time::Duration) -> Self {
+        let at = if cfg!(any(loom, shuttle)) {
+            None
+        } else {
+            ::std::time::Instant::now().checked_add(timeout)
+        };
+        Self {
+            at,
+            zero: timeout.is_zero(),
+        }
+    }
+
+    /// How long until the deadline, or `None` once it has passed.
+    pub fn remaining(&self) -> Option<::std::time::Duration> {
+        if self.zero {
+            return None;
+        }
+        match self.at {
+            None => Some(::std::time::Duration::MAX),
+            Some(at) => at
+                .checked_duration_since(::std::time::Instant::now())
+                .filter(|left| !left.is_zero()),
+        }
+    }
+}
+
+/// Runs `release` from a guard's destructor.
+///
+/// When a loom execution ends in a deadlock, loom unwinds the stacks of the blocked threads
+/// after the execution is gone, and a guard dropped then cannot reach the checker: its release
+/// fails. That failure must not abort the test binary, so in checker builds a release made
+/// while unwinding is allowed to fail.
+#[inline(always)]
+pub(crate) fn release_in_drop(release: impl FnOnce()) {
+    if cfg!(any(loom, shuttle)) && ::std::thread::panicking() {
+        let _ = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(release));
+    } else {
+        release();
+    }
+}

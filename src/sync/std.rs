@@ -1,0 +1,116 @@
+//! The real-thread backend: `std` threads and atomics, `parking_lot` locks.
+
+use std::fmt;
+use std::time::Duration;
+
+pub use std::sync::atomic;
+pub use std::sync::Arc;
+
+/// A mutual-exclusion lock whose `lock()` returns the guard directly: a panic while it is held
+/// releases it and later users carry on (`parking_lot` has no poisoning).
+#[derive(Default)]
+pub struct Mutex<T>(parking_lot::Mutex<T>);
+
+/// The guard of a [`Mutex`]; dropping it unlocks.
+pub type MutexGuard<'a, T> = parking_lot::MutexGuard<'a, T>;
+
+impl<T> Mutex<T> {
+    /// A new unlocked mutex holding `value`.
+    pub const fn new(value: T) -> Self {
+        Self(parking_lot::Mutex::new(value))
+    }
+
+    /// Blocks until the lock is held, and returns its guard.
+    #[inline]
+    pub fn lock(&self) -> MutexGuard<'_, T> {
+        self.0.lock()
+    }
+
+    /// The guard if the lock is free now, `None` if another holder has it.
+    #[inline]
+    pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+        self.0.try_lock()
+    }
+
+    /// The protected value, by exclusive access (no locking needed).
+    pub fn get_mut(&mut self) -> &mut T {
+        self.0.get_mut()
+    }
+
+    /// Consumes the mutex and returns the value.
+    pub fn into_inner(self) -> T {
+        self.0.into_inner()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Mutex<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// A condition variable used with [`Mutex`]. It may wake spuriously: wait in a loop.
+#[derive(Default)]
+pub struct Condvar(parking_lot::Condvar);
+
+impl Condvar {
+    /// A new condition variable with no waiters.
+    pub const fn new() -> Self {
+        Self(parking_lot::Condvar::new())
+    }
+
+    /// Releases `guard`'s lock, blocks until notified, then relocks and returns the guard.
+    #[inline]
+    pub fn wait<'a, T>(&self, mut guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+        self.0.wait(&mut guard);
+        guard
+    }
+
+    /// [`Condvar::wait`] for at most `timeout`; the `bool` is true if it timed out.
+    #[inline]
+    pub fn wait_timeout<'a, T>(
+        &self,
+        mut guard: MutexGuard<'a, T>,
+        timeout: Duration,
+    ) -> (MutexGuard<'a, T>, bool) {
+        let timed_out = self.0.wait_for(&mut guard, timeout).timed_out();
+        (guard, timed_out)
+    }
+
+    /// Wakes one waiter, if there is one.
+    #[inline]
+    pub fn notify_one(&self) {
+        self.0.notify_one();
+    }
+
+    /// Wakes every waiter.
+    #[inline]
+    pub fn notify_all(&self) {
+        self.0.notify_all();
+    }
+}
+
+impl fmt::Debug for Condvar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Condvar { .. }")
+    }
+}
+
+pub mod thread {
+    pub use std::thread::{current, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
+
+    /// Sleeps for `duration` (under a model checker: a scheduling point, and no time passes).
+    pub fn sleep(duration: std::time::Duration) {
+        std::thread::sleep(duration);
+    }
+
+    /// A number that identifies the calling thread among the threads alive now; never 0.
+    /// A number may be reused after its thread exits, so only compare it with live threads'.
+    #[inline]
+    pub fn token() -> usize {
+        std::thread_local! {
+            static TOKEN: u8 = const { 0 };
+        }
+        TOKEN.with(|slot| slot as *const u8 as usize)
+    }
+}
