@@ -29,6 +29,9 @@ mod std;
 #[cfg(not(any(loom, shuttle)))]
 use self::std as backend;
 
+#[cfg(any(loom, shuttle))]
+mod checker;
+
 #[cfg(loom)]
 mod loom;
 #[cfg(loom)]
