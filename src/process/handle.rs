@@ -209,22 +209,22 @@ impl Process {
         let stdin = child.stdin.take();
         state.pid = Some(pid);
         state.phase = Phase::Running(child);
-        drop(state);
         current::add_child(self.clone());
+        drop(state);
         let watched = self.clone();
         let watcher = thread::Builder::new()
             .name(format!("threadproof-process-{pid}"))
             .spawn(move || watched.watch(pid, stdin, payload));
         if let Err(error) = watcher {
-            // Without a watcher nobody would reap the child: stop it now.
+            // Without a watcher nobody would reap the child: stop it, and be unstarted again.
             let mut state = self.inner.state.lock();
             if let Phase::Running(child) = &mut state.phase {
                 let _ = child.kill();
-                let code = child.wait().map_or(255, sys::exit_code);
-                state.phase = Phase::Finished(code);
+                let _ = child.wait();
             }
-            drop(state);
             current::remove_child(self);
+            state.phase = Phase::Created;
+            state.pid = None;
             return Err(ProcessError::Os(error));
         }
         Ok(())
@@ -252,10 +252,11 @@ impl Process {
                 Err(_) => Some(255),
             };
             if let Some(code) = code {
+                // Whoever sees the exit code no longer finds the process among the children.
+                current::remove_child(self);
                 state.phase = Phase::Finished(code);
                 drop(state);
                 self.inner.finished.notify_all();
-                current::remove_child(self);
                 return;
             }
             drop(state);
