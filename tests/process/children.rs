@@ -75,6 +75,14 @@ fn sleeps(_: ()) {
 /// Runs until a signal stops it.
 pub const SLEEPS: Entry<()> = Entry::new("sleeps", sleeps);
 
+fn says_ready_then_sleeps(path: PathBuf) {
+    Report::now("ready").write(&path);
+    sleeps(())
+}
+/// Writes its [`Report`] to the path given, then runs until a signal stops it.
+pub const SAYS_READY_THEN_SLEEPS: Entry<PathBuf> =
+    Entry::new("says_ready_then_sleeps", says_ready_then_sleeps);
+
 fn naps_then_exits((millis, code): (u64, i32)) {
     std::thread::sleep(Duration::from_millis(millis));
     process::exit(code)
@@ -150,6 +158,7 @@ pub fn entry_points() -> EntryPoints {
         .target(EXITS_WITH)
         .target(PANICS_WITH)
         .target(SLEEPS)
+        .target(SAYS_READY_THEN_SLEEPS)
         .target(NAPS_THEN_EXITS)
         .target(REPORTS)
         .target(STARTS_A_CHILD)

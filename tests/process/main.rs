@@ -35,7 +35,15 @@ fn main() -> std::process::ExitCode {
     // In a child process this runs the requested entry point and exits.
     let _main = threadproof::process::init(children::entry_points());
     nix::sys::prctl::set_child_subreaper(true).expect("cannot become a child subreaper");
-    runner::run(tests::ALL, tests::LAST, &args)
+    let outcome = runner::run(tests::ALL, tests::LAST, &args);
+    // A failed test may have left processes running; `_main` would wait for them.
+    for pid in procfs::descendants_of(std::process::id()) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+    outcome
 }
 
 #[cfg(not(all(target_os = "linux", not(any(loom, shuttle)))))]

@@ -3,13 +3,39 @@
 //!
 //! Understands `--list` (with `--format terse`), `--exact`, `--skip NAME`, `--test-threads N`
 //! and name filters; other libtest flags are accepted and ignored. Tests run on parallel
-//! threads, like libtest's; the tests in `last` run afterwards, alone.
+//! threads, like libtest's; the tests in `last` run afterwards, alone. A test still running
+//! after [`LIMIT`] fails the run at once, so a hang shows as a failure.
 
 use std::collections::VecDeque;
 use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// How long one test may run.
+pub const LIMIT: Duration = Duration::from_secs(60);
+
+/// The tests running now, and since when.
+static RUNNING: Mutex<Vec<(&str, Instant)>> = Mutex::new(Vec::new());
+
+/// Ends the run if a test overruns [`LIMIT`].
+fn watchdog() {
+    std::thread::spawn(|| loop {
+        std::thread::sleep(Duration::from_millis(500));
+        let running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((name, _)) = running.iter().find(|(_, since)| since.elapsed() > LIMIT) {
+            println!("test {name} ... FAILED (still running after {LIMIT:?})");
+            // Leave nothing running behind.
+            for pid in crate::procfs::descendants_of(std::process::id()) {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid as i32),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            std::process::exit(101);
+        }
+    });
+}
 
 /// One test: its name and body. A panic fails it.
 pub struct Test {
@@ -99,6 +125,7 @@ pub fn run(tests: &[Test], last: &[Test], args: &[String]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let started = Instant::now();
+    watchdog();
     println!();
     println!("running {} tests", chosen.len() + chosen_last.len());
     let failures = Arc::new(Mutex::new(Vec::new()));
@@ -151,12 +178,17 @@ pub fn run(tests: &[Test], last: &[Test], args: &[String]) -> ExitCode {
 
 /// Runs one test on a thread named after it, so a panic message names the test.
 fn one(name: &'static str, run: fn(), failures: &Mutex<Vec<&'static str>>) {
+    RUNNING.lock().unwrap().push((name, Instant::now()));
     let outcome = std::thread::Builder::new()
         .name(name.to_owned())
         .spawn(move || panic::catch_unwind(AssertUnwindSafe(run)).is_ok())
         .expect("cannot start a test thread")
         .join()
         .unwrap_or(false);
+    RUNNING
+        .lock()
+        .unwrap()
+        .retain(|(running, _)| *running != name);
     println!("test {name} ... {}", if outcome { "ok" } else { "FAILED" });
     if !outcome {
         failures.lock().unwrap().push(name);

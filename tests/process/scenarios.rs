@@ -7,14 +7,15 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use threadproof::process::{self, Builder, Process};
 
 use crate::children::{
-    entry_points, Worker, NAPS_THEN_EXITS, PANICS_WITH, RETURNS, SLEEPS, STARTS_A_CHILD,
+    entry_points, Worker, NAPS_THEN_EXITS, PANICS_WITH, RETURNS, SAYS_READY_THEN_SLEEPS, SLEEPS,
+    STARTS_A_CHILD,
 };
 
 /// Starts scenario `name` with `args`, its output streams piped to the test.
@@ -83,7 +84,7 @@ pub fn run(name: &str, args: &[String]) {
         "names" => names(PathBuf::from(&args[0])),
         "panic" => panic(),
         "at-exit" => at_exit(),
-        "killed" => killed(),
+        "killed" => killed(PathBuf::from(&args[0])),
         "no-init" => no_init(),
         "child-skips-init" => child_skips_init(),
         other => panic!("no scenario {other:?}"),
@@ -132,13 +133,24 @@ fn at_exit() {
 
 /// P5: daemonic children die with a parent that is killed, even when the thread that
 /// started them ended long before; the other children live on.
-fn killed() {
+fn killed(dir: PathBuf) {
     let _main = process::init(entry_points());
-    let (daemons, other) = std::thread::spawn(|| {
-        let daemons = [(); 2].map(|()| Builder::new().daemon(true).target(SLEEPS, ()));
+    let (daemons, other) = std::thread::spawn(move || {
+        let ready = [0, 1].map(|i| dir.join(format!("daemon-{i}.json")));
+        let daemons = ready.each_ref().map(|path| {
+            Builder::new()
+                .daemon(true)
+                .target(SAYS_READY_THEN_SLEEPS, path.clone())
+        });
         let other = Process::new(SLEEPS, ());
         for p in daemons.iter().chain([&other]) {
             p.start().unwrap();
+        }
+        // This thread forked them: it ends only once they are past their set-up, so that a
+        // parent-death signal tied to it would reach them.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !ready.iter().all(|path| path.exists()) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
         }
         (daemons, other)
     })

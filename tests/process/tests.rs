@@ -396,8 +396,9 @@ fn p5_a_daemonic_child_is_gone_within_a_second_of_its_parents_exit() {
 }
 
 /// The `killed` scenario, running: its daemonic children and its other child.
-fn killed_scenario() -> (scenarios::Scenario, [Watched; 2], Watched) {
-    let mut scenario = scenarios::start("killed", &[], &[]);
+fn killed_scenario() -> (scenarios::Scenario, [Watched; 2], Watched, TempDir) {
+    let dir = TempDir::new();
+    let mut scenario = scenarios::start("killed", &[dir.path().to_str().unwrap()], &[]);
     let (daemons, other): ([Option<u32>; 2], Option<u32>) = scenario.read();
     let daemons = daemons.map(|pid| Watched::new(pid.unwrap()));
     let other = Watched::new(other.unwrap());
@@ -406,23 +407,27 @@ fn killed_scenario() -> (scenarios::Scenario, [Watched; 2], Watched) {
         &[daemons[0], daemons[1], other],
         Duration::from_millis(200)
     ));
-    (scenario, daemons, other)
+    (scenario, daemons, other, dir)
+}
+
+/// Stops and reaps `pid`, a process this one adopted; its status.
+fn kill_and_reap(pid: u32) -> Option<WaitStatus> {
+    // Safe to signal: until it is reaped below, the pid cannot name another process.
+    let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), Signal::SIGKILL);
+    procfs::reap(pid)
 }
 
 fn p5_a_daemonic_child_dies_with_a_parent_killed_by_sigkill() {
-    let (mut scenario, daemons, other) = killed_scenario();
+    let (mut scenario, daemons, other, _dir) = killed_scenario();
     scenario.child.kill().unwrap();
     scenario.child.wait().unwrap();
     let killed = Instant::now();
     let gone = procfs::all_gone_within(&daemons, Duration::from_secs(1));
     let late = killed.elapsed();
     // Adopted by this process (a child subreaper): reap them, and the other child.
-    let statuses = daemons.map(|d| procfs::reap(d.pid));
-    let _ = nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(other.pid as i32),
-        Signal::SIGKILL,
-    );
-    procfs::reap(other.pid);
+    // (Killed first, in case they are still running.)
+    let statuses = daemons.map(|d| kill_and_reap(d.pid));
+    kill_and_reap(other.pid);
     assert!(
         gone,
         "daemonic children still alive {late:?} after their parent was killed"
@@ -436,12 +441,12 @@ fn p5_a_daemonic_child_dies_with_a_parent_killed_by_sigkill() {
 }
 
 fn p5_a_non_daemonic_child_outlives_a_killed_parent() {
-    let (mut scenario, daemons, other) = killed_scenario();
+    let (mut scenario, daemons, other, _dir) = killed_scenario();
     scenario.child.kill().unwrap();
     scenario.child.wait().unwrap();
     let gone = procfs::all_gone_within(&daemons, Duration::from_secs(1));
     for daemon in daemons {
-        procfs::reap(daemon.pid);
+        kill_and_reap(daemon.pid);
     }
     let orphaned = procfs::stat(other.pid);
     let alive = other.is_alive();
