@@ -7,6 +7,7 @@
 //! | Python (`threading`, `queue`)        | threadproof                          |
 //! |--------------------------------------|--------------------------------------|
 //! | `threading.Lock()`                   | [`Lock`]                             |
+//! | `multiprocessing.Process(target=f)`  | [`process::Process`] (Unix, real-thread builds) |
 //!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
 //! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
@@ -20,7 +21,11 @@ pub use sync::{explore, trace};
 
 mod error;
 mod lock;
+#[cfg(all(unix, not(any(loom, shuttle))))]
+pub mod process;
 mod raw_lock;
 
 pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
 pub use lock::{Lock, LockGuard};
+#[cfg(all(unix, not(any(loom, shuttle))))]
+pub use process::ProcessError;

@@ -1,0 +1,56 @@
+//! `multiprocessing.Process` behaviours (checklist P1..P6), checked on real child processes.
+//!
+//! A child process re-runs the program that starts it, so this test binary has its own `main`
+//! (`harness = false`): it calls `threadproof::process::init` first, like any program that
+//! starts processes, and then runs the tests with a small libtest-like runner. The binary also
+//! serves as the main program of the scenarios (`--scenario <name>`) in which a test needs a
+//! parent it can watch exit or kill. It makes itself a child subreaper, so every process it
+//! leads to, orphans included, is its descendant in `/proc` and the last test can check that
+//! none is left behind.
+//!
+//! Processes are real: nothing here runs under loom or shuttle.
+
+#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+mod children;
+#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+mod procfs;
+#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+mod runner;
+#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+mod scenarios;
+#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+mod tests;
+
+#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let first = args.first().map(String::as_str);
+    if first == Some("--threadproof-process") && std::env::var_os(children::SKIP_INIT).is_some() {
+        children::without_init()
+    }
+    if first == Some("--scenario") {
+        scenarios::run(&args[1], &args[2..]);
+        return std::process::ExitCode::SUCCESS;
+    }
+    // In a child process this runs the requested entry point and exits.
+    let _main = threadproof::process::init(children::entry_points());
+    nix::sys::prctl::set_child_subreaper(true).expect("cannot become a child subreaper");
+    let outcome = runner::run(tests::ALL, tests::LAST, &args);
+    // A failed test may have left processes running; `_main` would wait for them.
+    for pid in procfs::descendants_of(std::process::id()) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+    outcome
+}
+
+#[cfg(not(all(target_os = "linux", not(any(loom, shuttle)))))]
+fn main() {
+    println!("process tests run on Linux, in real-thread builds only");
+    println!();
+    println!("running 0 tests");
+    println!();
+    println!("test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s");
+}
