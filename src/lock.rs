@@ -18,6 +18,7 @@ use crate::ReleaseError;
 /// variable, and a release wakes one waiter only when there is one.
 ///
 /// ```
+/// # threadproof::real_threads_only! {
 /// use std::sync::Arc;
 /// use threadproof::Lock;
 ///
@@ -39,6 +40,7 @@ use crate::ReleaseError;
 /// assert_eq!(counter.load(std::sync::atomic::Ordering::Relaxed), 4);
 /// assert!(!lock.locked());
 /// assert_eq!(lock.release().unwrap_err().to_string(), "release unlocked lock");
+/// # }
 /// ```
 pub struct Lock {
     raw: RawLock,

@@ -72,12 +72,14 @@ pub(super) fn at_exit() {
 /// [`Process`] had when it started.
 ///
 /// ```
+/// # threadproof::real_threads_only! {
 /// use threadproof::process::current_process;
 ///
 /// let me = current_process();                // me = current_process()
 /// assert_eq!(me.name(), "MainProcess");      // me.name
 /// assert_eq!(me.pid(), std::process::id());  // me.pid
 /// assert!(!me.daemon());                     // me.daemon
+/// # }
 /// ```
 pub fn current_process() -> CurrentProcess {
     with(|me| CurrentProcess {
@@ -91,9 +93,11 @@ pub fn current_process() -> CurrentProcess {
 /// (Python: `multiprocessing.parent_process()`).
 ///
 /// ```
+/// # threadproof::real_threads_only! {
 /// use threadproof::process::parent_process;
 ///
 /// assert!(parent_process().is_none());       // parent_process() is None
+/// # }
 /// ```
 pub fn parent_process() -> Option<ParentProcess> {
     with(|me| me.and_then(|me| me.parent.clone()))

@@ -36,6 +36,7 @@ pub(super) struct Launch {
 /// arguments are a tuple, none is `()`.
 ///
 /// ```
+/// # threadproof::real_threads_only! {
 /// use threadproof::process::Entry;
 ///
 /// fn func1(name: String) {                             // def func1(name):
@@ -43,6 +44,7 @@ pub(super) struct Launch {
 /// }
 /// const FUNC1: Entry<String> = Entry::new("func1", func1);
 /// assert_eq!(FUNC1.name(), "func1");
+/// # }
 /// ```
 pub struct Entry<A> {
     name: &'static str,
@@ -84,6 +86,7 @@ impl<A> fmt::Debug for Entry<A> {
 /// (`MyProcess-1`).
 ///
 /// ```
+/// # threadproof::real_threads_only! {
 /// use serde::{Deserialize, Serialize};
 /// use threadproof::process::{self, current_process, EntryPoints, Process, Run};
 ///
@@ -102,6 +105,7 @@ impl<A> fmt::Debug for Entry<A> {
 ///     p.start().unwrap();                              // p.start()
 ///     p.join().unwrap();                               // p.join()
 /// }
+/// # }
 /// ```
 pub trait Run: Serialize + DeserializeOwned + 'static {
     /// What the child process does (Python: `run(self)`). Returning exits with code 0, a panic
@@ -193,6 +197,7 @@ pub(super) fn run_kind<P: Run>() -> &'static str {
 /// the [module documentation](super) for the whole mechanism.
 ///
 /// ```
+/// # threadproof::real_threads_only! {
 /// use threadproof::process::{self, Entry, EntryPoints, Process};
 ///
 /// fn greet(name: String) {
@@ -206,6 +211,7 @@ pub(super) fn run_kind<P: Run>() -> &'static str {
 ///     p.start().unwrap();                                // p.start()
 ///     assert_eq!(p.join().unwrap(), 0);                  // p.join()
 /// }
+/// # }
 /// ```
 pub fn init(entries: EntryPoints) -> InitGuard {
     let mut args = std::env::args_os().skip(1);

@@ -21,6 +21,7 @@ use crate::sync::{thread, Arc, Condvar, Deadline, Mutex};
 /// every entry point its processes run.
 ///
 /// ```
+/// # threadproof::real_threads_only! {
 /// use threadproof::process::{self, Entry, EntryPoints, Process};
 ///
 /// fn func1(name: String) {                                    // def func1(name):
@@ -44,6 +45,7 @@ use crate::sync::{thread, Arc, Condvar, Deadline, Mutex};
 ///     println!("end");                                        //     print('end')
 ///     Ok(())
 /// }
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct Process {
@@ -81,6 +83,7 @@ enum Phase {
 /// arguments of `Process(...)`).
 ///
 /// ```
+/// # threadproof::real_threads_only! {
 /// use threadproof::process::{Builder, Entry};
 ///
 /// fn work(_: ()) {}
@@ -90,6 +93,7 @@ enum Phase {
 /// assert_eq!(p.name(), "worker");
 /// assert!(p.daemon());
 /// assert_eq!(p.pid(), None);
+/// # }
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Builder {

@@ -52,6 +52,7 @@
 //! The seed's parent/child snippet (`examples/process_pid.rs` is the full program):
 //!
 //! ```
+//! # threadproof::real_threads_only! {
 //! use threadproof::process::{self, parent_process, Entry, EntryPoints, Process};
 //!
 //! fn info(title: String) {                                   // def info(title):
@@ -68,6 +69,7 @@
 //!     let process = Process::new(INFO, "child".to_owned());  //     process = Process(target=info, args=('子进程',))
 //!     process.start().unwrap();                              //     process.start()
 //! }                                                          // (joined at exit)
+//! # }
 //! ```
 
 mod current;

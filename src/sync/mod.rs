@@ -124,3 +124,29 @@ pub(crate) fn release_in_drop(release: impl FnOnce()) {
         release();
     }
 }
+
+/// Keeps a documentation example in a normal build, and replaces it with an empty `main` in a
+/// checker build.
+///
+/// The examples in these docs use real threads (`std::thread`). A checker build's primitives
+/// only work inside one of the checker's explorations, and `cargo test` compiles the examples
+/// against whichever build it tests; so each example is wrapped in this macro (in hidden lines)
+/// and runs where it can run: in the normal build.
+#[cfg(not(any(loom, shuttle)))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! real_threads_only {
+    ($($example:tt)*) => { $($example)* };
+}
+
+/// Keeps a documentation example in a normal build, and replaces it with an empty `main` in a
+/// checker build (see the normal build's definition).
+#[cfg(any(loom, shuttle))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! real_threads_only {
+    ($($example:tt)*) => {
+        #[allow(dead_code)]
+        fn main() {}
+    };
+}
