@@ -7,6 +7,10 @@
 //! | Python (`threading`, `queue`)        | threadproof                          |
 //! |--------------------------------------|--------------------------------------|
 //! | `threading.Lock()`                   | [`Lock`]                             |
+//! | `queue.Queue(maxsize)`               | [`Queue`]                            |
+//! | `queue.LifoQueue(maxsize)`           | [`LifoQueue`]                        |
+//! | `queue.PriorityQueue(maxsize)`       | [`PriorityQueue`]                    |
+//! | `queue.Full`, `Empty`, `ShutDown`    | [`PutError`], [`GetError`]           |
 //!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
 //! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
@@ -15,6 +19,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+pub mod queue;
 pub mod sync;
 pub use sync::{explore, trace};
 
@@ -24,3 +29,4 @@ mod raw_lock;
 
 pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
 pub use lock::{Lock, LockGuard};
+pub use queue::{GetError, LifoQueue, PriorityQueue, PutError, Queue, TaskDoneError};
