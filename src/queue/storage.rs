@@ -135,12 +135,16 @@ impl<T: Ord> Storage<T> for Priority<T> {
 
     /// `heapq.heappush`.
     fn push(&mut self, item: T) {
-        self.repair();
+        // Stored first, so that a panicking comparison cannot lose it.
         self.heap.push(item);
-        let last = self.heap.len() - 1;
-        self.dirty = true;
-        sift_toward_root(&mut self.heap, 0, last);
-        self.dirty = false;
+        if self.dirty {
+            self.repair();
+        } else {
+            let last = self.heap.len() - 1;
+            self.dirty = true;
+            sift_toward_root(&mut self.heap, 0, last);
+            self.dirty = false;
+        }
     }
 
     /// `heapq.heappop`. The smallest item stays in the vector until the heap is whole again.
