@@ -307,3 +307,45 @@ fn c72_join_after_shutdown_still_waits_for_task_done() {
         });
     }
 }
+
+#[test]
+fn c69_c71_shutdown_wakes_every_blocked_get_and_put() {
+    for immediate in [false, true] {
+        check(
+            &format!("c69 two getters, immediate={immediate}"),
+            move || {
+                let q = Arc::new(Queue::<i32>::new(0));
+                let getters: Vec<_> = (0..2)
+                    .map(|_| {
+                        let q = Arc::clone(&q);
+                        thread::spawn(move || q.get())
+                    })
+                    .collect();
+                q.shutdown(immediate);
+                for g in getters {
+                    assert_eq!(g.join().unwrap(), Err(GetError::ShutDown));
+                }
+            },
+        );
+        check(
+            &format!("c71 two putters, immediate={immediate}"),
+            move || {
+                let q = Arc::new(Queue::new(1));
+                q.put(0).unwrap();
+                let putters: Vec<_> = (1..3)
+                    .map(|n| {
+                        let q = Arc::clone(&q);
+                        thread::spawn(move || q.put(n).map_err(PutError::into_inner))
+                    })
+                    .collect();
+                q.shutdown(immediate);
+                let mut refused: Vec<i32> = putters
+                    .into_iter()
+                    .map(|p| p.join().unwrap().unwrap_err())
+                    .collect();
+                refused.sort();
+                assert_eq!(refused, [1, 2]);
+            },
+        );
+    }
+}
