@@ -32,7 +32,10 @@ impl Channel for Arc<Queue<u64>> {
 }
 
 #[derive(Clone)]
-struct Crossbeam(crossbeam_channel::Sender<u64>, crossbeam_channel::Receiver<u64>);
+struct Crossbeam(
+    crossbeam_channel::Sender<u64>,
+    crossbeam_channel::Receiver<u64>,
+);
 
 impl Channel for Crossbeam {
     fn send(&self, n: u64) {
