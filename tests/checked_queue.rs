@@ -229,6 +229,8 @@ fn c71_shutdown_wakes_a_blocked_put_with_shut_down_in_both_modes() {
     }
 }
 
+/// As CPython's test_shutdown_get: the two items are in the queue before the three getters
+/// start, so the third getter blocks (or arrives after the shutdown) in some interleavings.
 #[test]
 fn c70_shutdown_with_two_items_and_three_getters_gives_two_items_and_one_shut_down() {
     check("c70 two items, three getters", || {
@@ -347,5 +349,38 @@ fn c69_c71_shutdown_wakes_every_blocked_get_and_put() {
                 assert_eq!(refused, [1, 2]);
             },
         );
+    }
+}
+
+#[test]
+fn a_get_that_nobody_feeds_is_reported_as_a_deadlock_naming_the_queue() {
+    let run = Explorer::exhaustive().run(|| {
+        let q = Arc::new(Queue::<i32>::new(0));
+        threadproof::trace::label(&*q, "jobs");
+        let getter = thread::Builder::new()
+            .name("consumer".into())
+            .spawn({
+                let q = Arc::clone(&q);
+                move || q.get()
+            })
+            .unwrap();
+        let _ = getter.join();
+    });
+    println!(
+        "deadlock report: {} executions in {:.2?} ({})",
+        run.executions,
+        run.elapsed,
+        run.checker.name()
+    );
+    match run.outcome {
+        Outcome::Deadlock { blocked, .. } => {
+            let consumer = blocked
+                .iter()
+                .find(|b| b.thread == "consumer")
+                .unwrap_or_else(|| panic!("the consumer is not in {blocked:?}"));
+            assert_eq!(consumer.waits_for, "get jobs");
+            assert_eq!(consumer.object, "jobs");
+        }
+        other => panic!("expected a deadlock, got {other:?}"),
     }
 }
