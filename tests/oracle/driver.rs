@@ -262,7 +262,7 @@ fn run_ops<S: Storage<Item>>(q: GenericQueue<Item, S>, ops: &[String]) -> Vec<St
         .collect()
 }
 
-/// Runs one oracle run, `lines` being what the oracle would read on stdin (the header,
+/// Does what one oracle process does with `lines`, its whole stdin (the header,
 /// then the ops), and returns the lines the oracle would print.
 pub fn run(lines: &[String]) -> Vec<String> {
     let Some(header_at) = lines.iter().position(|l| !l.trim().is_empty()) else {
