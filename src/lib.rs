@@ -8,6 +8,10 @@
 //! |--------------------------------------|--------------------------------------|
 //! | `threading.Lock()`                   | [`Lock`]                             |
 //! | `multiprocessing.Process(target=f)`  | [`process::Process`] (Unix, real-thread builds) |
+//! | `queue.Queue(maxsize)`               | [`Queue`]                            |
+//! | `queue.LifoQueue(maxsize)`           | [`LifoQueue`]                        |
+//! | `queue.PriorityQueue(maxsize)`       | [`PriorityQueue`]                    |
+//! | `queue.Full`, `Empty`, `ShutDown`    | [`PutError`], [`GetError`]           |
 //!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
 //! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
@@ -16,6 +20,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+pub mod queue;
 pub mod sync;
 pub use sync::{explore, trace};
 
@@ -29,3 +34,4 @@ pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
 pub use lock::{Lock, LockGuard};
 #[cfg(all(unix, not(any(loom, shuttle))))]
 pub use process::ProcessError;
+pub use queue::{GetError, LifoQueue, PriorityQueue, PutError, Queue, TaskDoneError};

@@ -1,0 +1,525 @@
+//! `queue.Queue`, `queue.LifoQueue`, `queue.PriorityQueue`: multi-producer, multi-consumer
+//! queues with task accounting (`task_done`/`join`) and CPython 3.13's `shutdown`.
+//!
+//! As in CPython's `Lib/queue.py`, one implementation, [`GenericQueue`], holds the whole
+//! protocol (blocking, timeouts, task counting, shutdown); the three kinds differ only in their
+//! [`Storage`]: [`Fifo`], [`Lifo`] or [`Priority`]. Each kind has its alias: [`Queue`],
+//! [`LifoQueue`], [`PriorityQueue`].
+//!
+//! | Python                               | threadproof                              |
+//! |--------------------------------------|------------------------------------------|
+//! | `q = queue.Queue(maxsize)`           | `let q = Queue::new(maxsize);`           |
+//! | `q.put(x)` / `q.get()`               | `q.put(x)?` / `q.get()?`                 |
+//! | `q.put(x, timeout=t)`                | `q.put_timeout(x, t)`                    |
+//! | `q.put_nowait(x)` / `q.put(x, False)`| `q.put_nowait(x)`                        |
+//! | `q.get(timeout=t)` / `q.get_nowait()`| `q.get_timeout(t)` / `q.get_nowait()`    |
+//! | `queue.Full` / `queue.Empty`         | [`PutError::Full`] / [`GetError::Empty`] |
+//! | `queue.ShutDown`                     | [`PutError::ShutDown`] / [`GetError::ShutDown`] |
+//! | `q.task_done()` / `q.join()`         | `q.task_done()?` / `q.join()`            |
+//! | `q.shutdown(immediate=False)`        | `q.shutdown(false)`                      |
+//!
+//! A failed put hands its item back inside the [`PutError`], so nothing is lost.
+
+mod error;
+mod storage;
+
+pub use error::{GetError, PutError, TaskDoneError};
+pub use storage::{Fifo, Lifo, Priority, Storage};
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use crate::sync::{trace, Condvar, Deadline, Mutex, MutexGuard};
+
+/// A first-in, first-out queue, Python's `queue.Queue(maxsize)`.
+///
+/// ```
+/// # threadproof::real_threads_only! {
+/// use std::sync::Arc;
+/// use threadproof::queue::Queue;
+///
+/// let q = Arc::new(Queue::new(0));                // q = queue.Queue()
+/// let worker = {
+///     let q = Arc::clone(&q);
+///     std::thread::spawn(move || {
+///         let mut total = 0;
+///         while let Ok(n) = q.get() {             // while True: n = q.get()
+///             total += n;
+///             q.task_done().unwrap();             //     q.task_done()
+///         }
+///         total                                   // (ends with ShutDown)
+///     })
+/// };
+/// for n in 1..=10 {
+///     q.put(n).unwrap();                          // q.put(n)
+/// }
+/// q.join();                                       // q.join()
+/// assert_eq!(q.unfinished_tasks(), 0);
+/// q.shutdown(false);                              // q.shutdown()
+/// assert_eq!(worker.join().unwrap(), 55);
+/// # }
+/// ```
+pub type Queue<T> = GenericQueue<T, Fifo<T>>;
+
+/// A last-in, first-out queue (a stack), Python's `queue.LifoQueue(maxsize)`.
+///
+/// ```
+/// # threadproof::real_threads_only! {
+/// use threadproof::queue::LifoQueue;
+///
+/// let q = LifoQueue::new(0);                      // q = queue.LifoQueue()
+/// for n in [111, 333, 222] {
+///     q.put(n).unwrap();                          // q.put(n)
+/// }
+/// let order: Vec<i32> = (0..3).map(|_| q.get().unwrap()).collect();
+/// assert_eq!(order, [222, 333, 111]);             // [q.get() for _ in range(3)]
+/// # }
+/// ```
+pub type LifoQueue<T> = GenericQueue<T, Lifo<T>>;
+
+/// A queue that hands out its smallest item first, Python's `queue.PriorityQueue(maxsize)`.
+///
+/// Items are compared by `Ord`; tuples fall to their next field on a tie, as Python's do.
+///
+/// ```
+/// # threadproof::real_threads_only! {
+/// use threadproof::queue::PriorityQueue;
+///
+/// let q = PriorityQueue::new(0);                  // q = queue.PriorityQueue()
+/// q.put((2, "write")).unwrap();                   // q.put((2, "write"))
+/// q.put((1, "read")).unwrap();                    // q.put((1, "read"))
+/// q.put((1, "open")).unwrap();                    // q.put((1, "open"))
+/// assert_eq!(q.get().unwrap(), (1, "open"));      // q.get()
+/// assert_eq!(q.get().unwrap(), (1, "read"));
+/// assert_eq!(q.get().unwrap(), (2, "write"));
+/// # }
+/// ```
+pub type PriorityQueue<T> = GenericQueue<T, Priority<T>>;
+
+/// The queue behind [`Queue`], [`LifoQueue`] and [`PriorityQueue`]: CPython's `queue.Queue`
+/// class, with the order of items left to its [`Storage`] `S`.
+///
+/// A put blocks while the queue is full (`maxsize` items; `maxsize` 0 is unbounded), a get
+/// while it is empty. Every put adds an unfinished task; [`task_done`](Self::task_done)
+/// finishes one and [`join`](Self::join) waits until none is left.
+/// [`shutdown`](Self::shutdown) makes later puts fail, and gets once the items are gone (or at
+/// once, with `immediate`), and wakes every blocked caller.
+///
+/// [`qsize`](Self::qsize), [`empty`](Self::empty) and [`full`](Self::full) tell the state at
+/// the moment of the call, which other threads may change before the answer is used (CPython:
+/// "not reliable!").
+///
+/// The item type is inferred, as for `Vec::new()`:
+///
+/// ```
+/// # threadproof::real_threads_only! {
+/// use threadproof::queue::Queue;
+///
+/// let q = Queue::new(2);                          // q = queue.Queue(2)
+/// q.put("a").unwrap();
+/// q.put("b").unwrap();
+/// assert!(q.full());                              // q.full()
+/// assert!(q.put_nowait("c").unwrap_err().is_full()); // q.put_nowait("c") -> queue.Full
+/// assert_eq!(q.get_nowait(), Ok("a"));            // q.get_nowait()
+/// # }
+/// ```
+pub struct GenericQueue<T, S> {
+    maxsize: usize,
+    /// Python's `mutex`: every method holds it while it reads or changes the state, and the
+    /// three conditions below wait on it.
+    state: Mutex<State<S>>,
+    /// `get` waits here while the queue is empty. Notified, one waiter per item, by a put that
+    /// stored an item; all waiters by `shutdown`.
+    not_empty: Condvar,
+    /// `put` waits here while the queue is full. Notified, one waiter, by a get that took an
+    /// item; all waiters by `shutdown`.
+    not_full: Condvar,
+    /// `join` waits here while tasks are unfinished. Notified, all waiters, by the
+    /// `task_done` that brings the count to zero, and by a `shutdown(immediate)` that does.
+    all_tasks_done: Condvar,
+    _items: PhantomData<fn(T) -> T>,
+}
+
+struct State<S> {
+    items: S,
+    unfinished_tasks: usize,
+    is_shutdown: bool,
+    /// How many threads wait on `not_empty`, `not_full` and `all_tasks_done`: an operation
+    /// notifies a condition only when somebody waits on it. A waiter counts itself before it
+    /// waits and uncounts itself once it has the mutex back, so a change made while it waits
+    /// always sees it.
+    getters: usize,
+    putters: usize,
+    joiners: usize,
+}
+
+/// How long a put or get may wait.
+#[derive(Clone, Copy)]
+enum Wait {
+    /// Not at all (`*_nowait`).
+    Never,
+    /// Until it can go on.
+    Forever,
+    /// At most this long, from the moment it first has to wait.
+    For(Duration),
+    /// Until this deadline.
+    Until(Deadline),
+}
+
+impl Wait {
+    /// Starts the clock of a timed wait (done only once a call has to wait, as CPython does).
+    fn started(self) -> Self {
+        match self {
+            Wait::For(timeout) => Wait::Until(Deadline::after(timeout)),
+            other => other,
+        }
+    }
+
+    /// How long the next wait may last: `Some(None)` without limit, `Some(Some(t))` at most
+    /// `t`, and `None` when the caller must stop waiting now.
+    fn next(self) -> Option<Option<Duration>> {
+        match self {
+            Wait::Never => None,
+            Wait::Forever => Some(None),
+            Wait::For(timeout) => Deadline::after(timeout).remaining().map(Some),
+            Wait::Until(deadline) => deadline.remaining().map(Some),
+        }
+    }
+}
+
+impl<T, S: Storage<T>> GenericQueue<T, S> {
+    /// An empty queue that holds at most `maxsize` items; 0 means unbounded
+    /// (Python: `queue.Queue(maxsize)`).
+    pub fn new(maxsize: usize) -> Self {
+        Self {
+            maxsize,
+            state: Mutex::new(State {
+                items: S::new(maxsize),
+                unfinished_tasks: 0,
+                is_shutdown: false,
+                getters: 0,
+                putters: 0,
+                joiners: 0,
+            }),
+            not_empty: Condvar::new(),
+            not_full: Condvar::new(),
+            all_tasks_done: Condvar::new(),
+            _items: PhantomData,
+        }
+    }
+
+    /// Puts `item` in the queue, waiting while it is full (Python: `q.put(item)`).
+    ///
+    /// # Errors
+    /// [`PutError::ShutDown`] with the item if the queue is shut down, before or while this
+    /// call waits.
+    #[inline]
+    pub fn put(&self, item: T) -> Result<(), PutError<T>> {
+        self.put_with(item, Wait::Forever)
+    }
+
+    /// Puts `item` in the queue, waiting at most `timeout` while it is full
+    /// (Python: `q.put(item, timeout=t)`). A zero timeout is [`put_nowait`](Self::put_nowait).
+    ///
+    /// # Errors
+    /// [`PutError::ShutDown`] with the item if the queue is shut down (checked first), or
+    /// [`PutError::Full`] with the item if no slot freed up in time.
+    #[inline]
+    pub fn put_timeout(&self, item: T, timeout: Duration) -> Result<(), PutError<T>> {
+        self.put_with(item, Wait::For(timeout))
+    }
+
+    /// Puts `item` in the queue if it is not full, without waiting
+    /// (Python: `q.put_nowait(item)`, `q.put(item, block=False)`).
+    ///
+    /// # Errors
+    /// [`PutError::ShutDown`] with the item if the queue is shut down (checked first), or
+    /// [`PutError::Full`] with the item if it is full.
+    #[inline]
+    pub fn put_nowait(&self, item: T) -> Result<(), PutError<T>> {
+        self.put_with(item, Wait::Never)
+    }
+
+    /// Takes the next item, waiting while the queue is empty (Python: `q.get()`).
+    ///
+    /// # Errors
+    /// [`GetError::ShutDown`] if the queue is shut down and has no item for this call: after
+    /// `shutdown(false)` once it is empty, after `shutdown(true)` at once. This call then
+    /// returns without waiting, or stops waiting.
+    #[inline]
+    pub fn get(&self) -> Result<T, GetError> {
+        self.get_with(Wait::Forever)
+    }
+
+    /// Takes the next item, waiting at most `timeout` while the queue is empty
+    /// (Python: `q.get(timeout=t)`). A zero timeout is [`get_nowait`](Self::get_nowait).
+    ///
+    /// # Errors
+    /// [`GetError::ShutDown`] as for [`get`](Self::get) (at once, not after the timeout), or
+    /// [`GetError::Empty`] if no item came in time.
+    #[inline]
+    pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetError> {
+        self.get_with(Wait::For(timeout))
+    }
+
+    /// Takes the next item if there is one, without waiting
+    /// (Python: `q.get_nowait()`, `q.get(block=False)`).
+    ///
+    /// # Errors
+    /// [`GetError::ShutDown`] as for [`get`](Self::get), or [`GetError::Empty`] if the queue
+    /// is empty.
+    #[inline]
+    pub fn get_nowait(&self) -> Result<T, GetError> {
+        self.get_with(Wait::Never)
+    }
+
+    /// Marks one task taken by a get as finished (Python: `q.task_done()`). When no task is
+    /// left unfinished, every [`join`](Self::join) returns.
+    ///
+    /// # Errors
+    /// [`TaskDoneError`] if no task is unfinished: it was called more times than items were
+    /// put. Nothing changes.
+    pub fn task_done(&self) -> Result<(), TaskDoneError> {
+        let mut st = self.state.lock();
+        match st.unfinished_tasks {
+            0 => Err(TaskDoneError),
+            n => {
+                st.unfinished_tasks = n - 1;
+                if n == 1 && st.joiners > 0 {
+                    self.all_tasks_done.notify_all();
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Waits until every item ever put has been marked done by
+    /// [`task_done`](Self::task_done) (Python: `q.join()`). Never fails; a shutdown does not
+    /// end it, except that `shutdown(true)` finishes the tasks of the items it discards.
+    pub fn join(&self) {
+        let mut st = self.state.lock();
+        if st.unfinished_tasks == 0 {
+            return;
+        }
+        trace::blocking(self, S::NAME, "join");
+        while st.unfinished_tasks > 0 {
+            st.joiners += 1;
+            st = self.all_tasks_done.wait(st);
+            st.joiners -= 1;
+        }
+        trace::unblocked();
+    }
+
+    /// Shuts the queue down, for good (Python: `q.shutdown(immediate)`).
+    ///
+    /// Every later put fails with [`PutError::ShutDown`]. Gets go on returning the items left
+    /// and then fail with [`GetError::ShutDown`]; with `immediate`, the items are discarded at
+    /// once, one unfinished task is finished per discarded item (the count never goes below
+    /// zero), and gets fail at once. Every blocked put and get wakes to find out; joiners wake
+    /// when the count has reached zero. Calling it again, either way, is allowed.
+    pub fn shutdown(&self, immediate: bool) {
+        let discarded = {
+            let mut st = self.state.lock();
+            st.is_shutdown = true;
+            // Blocked gets and puts re-check the state once this returns and unlocks.
+            if st.getters > 0 {
+                self.not_empty.notify_all();
+            }
+            if st.putters > 0 {
+                self.not_full.notify_all();
+            }
+            if immediate {
+                let items = st.items.take_all();
+                st.unfinished_tasks = st.unfinished_tasks.saturating_sub(items.len());
+                if st.unfinished_tasks == 0 && st.joiners > 0 {
+                    self.all_tasks_done.notify_all();
+                }
+                items
+            } else {
+                Vec::new()
+            }
+        };
+        // The discarded items are dropped with the mutex free: their destructors may use the
+        // queue.
+        drop(discarded);
+    }
+
+    /// How many items the queue holds now (Python: `q.qsize()`).
+    pub fn qsize(&self) -> usize {
+        self.state.lock().items.len()
+    }
+
+    /// True if the queue holds no items now (Python: `q.empty()`).
+    pub fn empty(&self) -> bool {
+        self.state.lock().items.is_empty()
+    }
+
+    /// True if the queue is bounded and holds `maxsize` items now (Python: `q.full()`); never
+    /// true for an unbounded queue.
+    pub fn full(&self) -> bool {
+        self.maxsize > 0 && self.state.lock().items.len() >= self.maxsize
+    }
+
+    /// The capacity given to [`new`](Self::new); 0 means unbounded (Python: `q.maxsize`).
+    pub fn maxsize(&self) -> usize {
+        self.maxsize
+    }
+
+    /// How many items have been put and not yet marked done (Python: `q.unfinished_tasks`).
+    pub fn unfinished_tasks(&self) -> usize {
+        self.state.lock().unfinished_tasks
+    }
+
+    /// True once [`shutdown`](Self::shutdown) has been called (Python: `q.is_shutdown`).
+    pub fn is_shutdown(&self) -> bool {
+        self.state.lock().is_shutdown
+    }
+
+    fn put_with(&self, item: T, wait: Wait) -> Result<(), PutError<T>> {
+        let mut st = self.state.lock();
+        if st.is_shutdown {
+            return Err(PutError::ShutDown(item));
+        }
+        if self.maxsize > 0 && st.items.len() >= self.maxsize {
+            let wait = wait.started();
+            let mut blocked = false;
+            loop {
+                let Some(left) = wait.next() else {
+                    if blocked {
+                        trace::unblocked();
+                    }
+                    return Err(PutError::Full(item));
+                };
+                if !blocked {
+                    trace::blocking(self, S::NAME, "put");
+                    blocked = true;
+                }
+                st.putters += 1;
+                st = block(&self.not_full, st, left);
+                st.putters -= 1;
+                if st.is_shutdown {
+                    trace::unblocked();
+                    return Err(PutError::ShutDown(item));
+                }
+                if st.items.len() < self.maxsize {
+                    trace::unblocked();
+                    break;
+                }
+            }
+        }
+        let before = st.items.len();
+        let counted = CountStored {
+            st: &mut st,
+            before,
+            not_empty: &self.not_empty,
+            _items: PhantomData,
+        };
+        counted.st.items.push(item);
+        Ok(())
+    }
+
+    fn get_with(&self, wait: Wait) -> Result<T, GetError> {
+        let mut st = self.state.lock();
+        if let Some(item) = self.take(&mut st) {
+            return Ok(item);
+        }
+        let wait = wait.started();
+        let mut blocked = false;
+        loop {
+            let failure = if st.is_shutdown {
+                Some(GetError::ShutDown)
+            } else {
+                match wait.next() {
+                    None => Some(GetError::Empty),
+                    Some(left) => {
+                        if !blocked {
+                            trace::blocking(self, S::NAME, "get");
+                            blocked = true;
+                        }
+                        st.getters += 1;
+                        st = block(&self.not_empty, st, left);
+                        st.getters -= 1;
+                        None
+                    }
+                }
+            };
+            if let Some(failure) = failure {
+                if blocked {
+                    trace::unblocked();
+                }
+                return Err(failure);
+            }
+            if let Some(item) = self.take(&mut st) {
+                trace::unblocked();
+                return Ok(item);
+            }
+        }
+    }
+
+    /// Takes the next item, if any, and lets one blocked put go on.
+    #[inline]
+    fn take(&self, st: &mut State<S>) -> Option<T> {
+        let item = st.items.pop()?;
+        if st.putters > 0 {
+            self.not_full.notify_one();
+        }
+        Some(item)
+    }
+}
+
+/// Waits on `cond`, for at most `left` if given.
+#[inline]
+fn block<'a, S>(
+    cond: &Condvar,
+    st: MutexGuard<'a, State<S>>,
+    left: Option<Duration>,
+) -> MutexGuard<'a, State<S>> {
+    match left {
+        None => cond.wait(st),
+        Some(left) => cond.wait_timeout(st, left).0,
+    }
+}
+
+/// Counts what a put stored once the storage returns, also when it panics (C63): each item
+/// the storage gained is an unfinished task and may wake a blocked get. A storage that
+/// panicked before taking the item has gained nothing.
+struct CountStored<'a, 'g, T, S: Storage<T>> {
+    st: &'a mut MutexGuard<'g, State<S>>,
+    before: usize,
+    not_empty: &'a Condvar,
+    _items: PhantomData<fn(T)>,
+}
+
+impl<T, S: Storage<T>> Drop for CountStored<'_, '_, T, S> {
+    #[inline]
+    fn drop(&mut self) {
+        let added = self.st.items.len().saturating_sub(self.before);
+        self.st.unfinished_tasks += added;
+        for _ in 0..added.min(self.st.getters) {
+            self.not_empty.notify_one();
+        }
+    }
+}
+
+impl<T, S: Storage<T>> Default for GenericQueue<T, S> {
+    /// An unbounded queue.
+    fn default() -> Self {
+        Self::new(0)
+    }
+}
+
+impl<T, S: Storage<T>> fmt::Debug for GenericQueue<T, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct(S::NAME);
+        out.field("maxsize", &self.maxsize);
+        match self.state.try_lock() {
+            Some(st) => out
+                .field("qsize", &st.items.len())
+                .field("unfinished_tasks", &st.unfinished_tasks)
+                .field("is_shutdown", &st.is_shutdown),
+            None => out.field("state", &format_args!("<locked>")),
+        };
+        out.finish()
+    }
+}

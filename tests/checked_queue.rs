@@ -1,0 +1,386 @@
+#![cfg(any(loom, shuttle))]
+//! The queues checked over every interleaving, by loom and by shuttle (exhaustive searches):
+//! blocking and waking (C58), delivery through a small queue, task accounting (C60, C61) and
+//! shutdown (C69..C72).
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use threadproof::explore::{Exploration, Explorer, Outcome, Search};
+use threadproof::queue::{GetError, PutError, Queue, TaskDoneError};
+use threadproof::sync::thread;
+
+/// Explores `program` exhaustively and checks that every execution passed.
+fn check(name: &str, program: impl Fn() + Send + Sync + 'static) -> Exploration {
+    let run = Explorer::exhaustive().run(program);
+    println!(
+        "{name}: {} executions in {:.2?} ({})",
+        run.executions,
+        run.elapsed,
+        run.checker.name()
+    );
+    assert_eq!(run.outcome, Outcome::Passed, "{name}");
+    assert!(run.executions > 1, "{name}: the checker did not branch");
+    run
+}
+
+#[test]
+fn c58_a_put_blocked_on_a_full_queue_is_released_by_a_get() {
+    check("c58 blocked put", || {
+        let q = Arc::new(Queue::new(1));
+        q.put(1).unwrap();
+        let putter = thread::spawn({
+            let q = Arc::clone(&q);
+            move || q.put(2)
+        });
+        assert_eq!(q.get(), Ok(1));
+        putter.join().unwrap().unwrap();
+        assert_eq!(q.get_nowait(), Ok(2));
+    });
+}
+
+#[test]
+fn c58_a_get_blocked_on_an_empty_queue_is_released_by_a_put() {
+    check("c58 blocked get", || {
+        let q = Arc::new(Queue::new(0));
+        let getter = thread::spawn({
+            let q = Arc::clone(&q);
+            move || q.get()
+        });
+        q.put(7).unwrap();
+        assert_eq!(getter.join().unwrap(), Ok(7));
+        assert!(q.empty());
+    });
+}
+
+/// Two producers put `sizes[p]` items each, `(p, 0), (p, 1), ...`, through a capacity-1 queue
+/// to one consumer (the main thread), which checks that every item arrives exactly once and
+/// each producer's items in the order it put them.
+fn producers_to_one_consumer(sizes: [i32; 2]) {
+    let q = Arc::new(Queue::new(1));
+    let producers: Vec<_> = (0..2)
+        .map(|p| {
+            let q = Arc::clone(&q);
+            thread::spawn(move || {
+                for n in 0..sizes[p as usize] {
+                    q.put((p, n)).unwrap();
+                }
+            })
+        })
+        .collect();
+    let total = sizes.iter().sum::<i32>() as usize;
+    let got: Vec<(i32, i32)> = (0..total).map(|_| q.get().unwrap()).collect();
+    for p in producers {
+        p.join().unwrap();
+    }
+    for p in 0..2 {
+        let mine: Vec<i32> = got.iter().filter(|i| i.0 == p).map(|i| i.1).collect();
+        let sent: Vec<i32> = (0..sizes[p as usize]).collect();
+        assert_eq!(mine, sent, "producer {p}'s items, exactly once, in order");
+    }
+    assert_eq!(q.get_nowait(), Err(GetError::Empty));
+    assert_eq!(q.unfinished_tasks(), total);
+}
+
+/// Exhaustive. loom explores 2 + 1 items (about 160,000 executions); shuttle's search, which
+/// has no partial-order reduction, passes 10 million executions on 2 + 1 items, so under
+/// shuttle each producer puts one item (the per-producer order is then checked by loom and by
+/// the sampled run below).
+#[test]
+fn two_producers_one_consumer_through_capacity_one_deliver_each_item_once_in_order() {
+    let sizes = if cfg!(shuttle) { [1, 1] } else { [2, 1] };
+    check(
+        &format!("2 producers {sizes:?}, 1 consumer, capacity 1"),
+        move || producers_to_one_consumer(sizes),
+    );
+}
+
+/// Sampled, not a proof: shuttle's PCT scheduler on 2 + 2 items (loom has no sampler).
+#[test]
+#[cfg_attr(loom, ignore = "loom has no PCT sampler")]
+fn two_producers_one_consumer_two_items_each_sampled() {
+    let run = Explorer::with_search(Search::Pct {
+        seed: 61,
+        iterations: 50_000,
+        depth: 3,
+    })
+    .run(|| producers_to_one_consumer([2, 2]));
+    println!(
+        "2 producers [2, 2], sampled: {} executions in {:.2?} ({})",
+        run.executions,
+        run.elapsed,
+        run.checker.name()
+    );
+    assert_eq!(run.outcome, Outcome::Passed);
+}
+
+#[test]
+fn c61_join_returns_only_when_every_item_is_done_and_never_hangs() {
+    check("c61 join, two workers", || {
+        let q = Arc::new(Queue::new(0));
+        let done = Arc::new(AtomicUsize::new(0));
+        q.put(1).unwrap();
+        q.put(2).unwrap();
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                let (q, done) = (Arc::clone(&q), Arc::clone(&done));
+                thread::spawn(move || {
+                    q.get().unwrap();
+                    done.fetch_add(1, Ordering::SeqCst);
+                    q.task_done().unwrap();
+                })
+            })
+            .collect();
+        q.join();
+        assert_eq!(done.load(Ordering::SeqCst), 2, "join returned early");
+        for w in workers {
+            w.join().unwrap();
+        }
+        // C60: a surplus task_done is an error and leaves the count at zero.
+        assert_eq!(q.task_done(), Err(TaskDoneError));
+        assert_eq!(q.unfinished_tasks(), 0);
+    });
+}
+
+#[test]
+fn c61_every_joiner_returns_once_the_last_task_is_done() {
+    check("c61 two joiners", || {
+        let q = Arc::new(Queue::new(0));
+        let done = Arc::new(AtomicBool::new(false));
+        q.put(1).unwrap();
+        assert_eq!(q.get(), Ok(1)); // taken, not yet done
+        let joiners: Vec<_> = (0..2)
+            .map(|_| {
+                let (q, done) = (Arc::clone(&q), Arc::clone(&done));
+                thread::spawn(move || {
+                    q.join();
+                    assert!(done.load(Ordering::SeqCst), "join returned early");
+                })
+            })
+            .collect();
+        done.store(true, Ordering::SeqCst);
+        q.task_done().unwrap();
+        for j in joiners {
+            j.join().unwrap();
+        }
+    });
+}
+
+#[test]
+fn c60_of_two_racing_task_dones_for_one_task_exactly_one_fails() {
+    check("c60 racing task_done", || {
+        let q = Arc::new(Queue::new(0));
+        q.put(()).unwrap();
+        let other = thread::spawn({
+            let q = Arc::clone(&q);
+            move || q.task_done()
+        });
+        let mine = q.task_done();
+        let theirs = other.join().unwrap();
+        assert!(
+            matches!(
+                (mine, theirs),
+                (Ok(()), Err(TaskDoneError)) | (Err(TaskDoneError), Ok(()))
+            ),
+            "exactly one succeeds"
+        );
+        assert_eq!(q.unfinished_tasks(), 0);
+        q.join();
+    });
+}
+
+#[test]
+fn c69_shutdown_wakes_a_blocked_get_with_shut_down_in_both_modes() {
+    for immediate in [false, true] {
+        check(&format!("c69 getter, immediate={immediate}"), move || {
+            let q = Arc::new(Queue::<i32>::new(0));
+            let getter = thread::spawn({
+                let q = Arc::clone(&q);
+                move || q.get()
+            });
+            q.shutdown(immediate);
+            assert_eq!(getter.join().unwrap(), Err(GetError::ShutDown));
+        });
+    }
+}
+
+#[test]
+fn c71_shutdown_wakes_a_blocked_put_with_shut_down_in_both_modes() {
+    for immediate in [false, true] {
+        check(&format!("c71 putter, immediate={immediate}"), move || {
+            let q = Arc::new(Queue::new(1));
+            q.put(1).unwrap();
+            let putter = thread::spawn({
+                let q = Arc::clone(&q);
+                move || q.put(2)
+            });
+            q.shutdown(immediate);
+            match putter.join().unwrap() {
+                Err(PutError::ShutDown(2)) => {}
+                other => panic!("the blocked put got {other:?}, not ShutDown"),
+            }
+            let left = if immediate {
+                Err(GetError::ShutDown)
+            } else {
+                Ok(1)
+            };
+            assert_eq!(q.get_nowait(), left);
+        });
+    }
+}
+
+/// As CPython's test_shutdown_get: the two items are in the queue before the three getters
+/// start, so the third getter blocks (or arrives after the shutdown) in some interleavings.
+#[test]
+fn c70_shutdown_with_two_items_and_three_getters_gives_two_items_and_one_shut_down() {
+    check("c70 two items, three getters", || {
+        let q = Arc::new(Queue::new(0));
+        q.put(1).unwrap();
+        q.put(2).unwrap();
+        let getters: Vec<_> = (0..3)
+            .map(|_| {
+                let q = Arc::clone(&q);
+                thread::spawn(move || q.get())
+            })
+            .collect();
+        q.shutdown(false);
+        let mut items = Vec::new();
+        let mut shut_down = 0;
+        for g in getters {
+            match g.join().unwrap() {
+                Ok(item) => items.push(item),
+                Err(GetError::ShutDown) => shut_down += 1,
+                Err(GetError::Empty) => panic!("a blocking get returned Empty"),
+            }
+        }
+        items.sort();
+        assert_eq!((items, shut_down), (vec![1, 2], 1));
+    });
+}
+
+#[test]
+fn c72_immediate_shutdown_releases_every_joiner() {
+    check("c72 immediate shutdown, two joiners", || {
+        let q = Arc::new(Queue::new(0));
+        q.put(1).unwrap();
+        q.put(2).unwrap();
+        let joiners: Vec<_> = (0..2)
+            .map(|_| {
+                let q = Arc::clone(&q);
+                thread::spawn(move || q.join())
+            })
+            .collect();
+        q.shutdown(true);
+        for j in joiners {
+            j.join().unwrap();
+        }
+        assert_eq!((q.qsize(), q.unfinished_tasks()), (0, 0));
+    });
+}
+
+#[test]
+fn c72_join_after_shutdown_still_waits_for_task_done() {
+    for immediate in [false, true] {
+        check(&format!("c72 joiner, immediate={immediate}"), move || {
+            let q = Arc::new(Queue::new(0));
+            let done = Arc::new(AtomicBool::new(false));
+            q.put(1).unwrap();
+            q.put(2).unwrap();
+            let taken = q.get().unwrap(); // taken, not done: shutdown(true) keeps its task
+            let joiner = thread::spawn({
+                let (q, done) = (Arc::clone(&q), Arc::clone(&done));
+                move || {
+                    q.join();
+                    assert!(
+                        done.load(Ordering::SeqCst),
+                        "join returned before task_done"
+                    );
+                }
+            });
+            q.shutdown(immediate);
+            if !immediate {
+                assert_eq!(q.get(), Ok(2));
+                q.task_done().unwrap();
+            }
+            assert_eq!(taken, 1);
+            done.store(true, Ordering::SeqCst);
+            q.task_done().unwrap();
+            joiner.join().unwrap();
+        });
+    }
+}
+
+#[test]
+fn c69_c71_shutdown_wakes_every_blocked_get_and_put() {
+    for immediate in [false, true] {
+        check(
+            &format!("c69 two getters, immediate={immediate}"),
+            move || {
+                let q = Arc::new(Queue::<i32>::new(0));
+                let getters: Vec<_> = (0..2)
+                    .map(|_| {
+                        let q = Arc::clone(&q);
+                        thread::spawn(move || q.get())
+                    })
+                    .collect();
+                q.shutdown(immediate);
+                for g in getters {
+                    assert_eq!(g.join().unwrap(), Err(GetError::ShutDown));
+                }
+            },
+        );
+        check(
+            &format!("c71 two putters, immediate={immediate}"),
+            move || {
+                let q = Arc::new(Queue::new(1));
+                q.put(0).unwrap();
+                let putters: Vec<_> = (1..3)
+                    .map(|n| {
+                        let q = Arc::clone(&q);
+                        thread::spawn(move || q.put(n).map_err(PutError::into_inner))
+                    })
+                    .collect();
+                q.shutdown(immediate);
+                let mut refused: Vec<i32> = putters
+                    .into_iter()
+                    .map(|p| p.join().unwrap().unwrap_err())
+                    .collect();
+                refused.sort();
+                assert_eq!(refused, [1, 2]);
+            },
+        );
+    }
+}
+
+#[test]
+fn a_get_that_nobody_feeds_is_reported_as_a_deadlock_naming_the_queue() {
+    let run = Explorer::exhaustive().run(|| {
+        let q = Arc::new(Queue::<i32>::new(0));
+        threadproof::trace::label(&*q, "jobs");
+        let getter = thread::Builder::new()
+            .name("consumer".into())
+            .spawn({
+                let q = Arc::clone(&q);
+                move || q.get()
+            })
+            .unwrap();
+        let _ = getter.join();
+    });
+    println!(
+        "deadlock report: {} executions in {:.2?} ({})",
+        run.executions,
+        run.elapsed,
+        run.checker.name()
+    );
+    match run.outcome {
+        Outcome::Deadlock { blocked, .. } => {
+            let consumer = blocked
+                .iter()
+                .find(|b| b.thread == "consumer")
+                .unwrap_or_else(|| panic!("the consumer is not in {blocked:?}"));
+            assert_eq!(consumer.waits_for, "get jobs");
+            assert_eq!(consumer.object, "jobs");
+        }
+        other => panic!("expected a deadlock, got {other:?}"),
+    }
+}
