@@ -89,8 +89,7 @@ impl Lock {
     /// [`ReleaseError::Unlocked`] if the lock is not held; nothing changes.
     #[inline]
     pub fn release(&self) -> Result<(), ReleaseError> {
-        if self.raw.release() {
-            trace::released(self, "Lock", "release");
+        if self.raw.release(self, "Lock") {
             Ok(())
         } else {
             Err(ReleaseError::Unlocked)
