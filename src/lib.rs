@@ -7,6 +7,7 @@
 //! | Python (`threading`, `queue`)        | threadproof                          |
 //! |--------------------------------------|--------------------------------------|
 //! | `threading.Lock()`                   | [`Lock`]                             |
+//! | `threading.RLock()`                  | [`RLock`]                            |
 //!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
 //! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
@@ -21,6 +22,8 @@ pub use sync::{explore, trace};
 mod error;
 mod lock;
 mod raw_lock;
+mod rlock;
 
 pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
 pub use lock::{Lock, LockGuard};
+pub use rlock::{RLock, RLockGuard};
