@@ -8,6 +8,7 @@
 //! |--------------------------------------|--------------------------------------|
 //! | `threading.Lock()`                   | [`Lock`]                             |
 //! | `threading.RLock()`                  | [`RLock`]                            |
+//! | `threading.Condition()`              | [`Condition`] (owns its data)        |
 //!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
 //! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
@@ -19,11 +20,13 @@
 pub mod sync;
 pub use sync::{explore, trace};
 
+mod condition;
 mod error;
 mod lock;
 mod raw_lock;
 mod rlock;
 
+pub use condition::{Condition, ConditionGuard};
 pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
 pub use lock::{Lock, LockGuard};
 pub use rlock::{RLock, RLockGuard};
