@@ -113,7 +113,7 @@ impl Lock {
     /// The guard if the lock is free now, `None` if it is held.
     #[inline]
     pub fn try_lock(&self) -> Option<LockGuard<'_>> {
-        self.try_acquire().then_some(LockGuard { lock: self })
+        self.try_acquire().then(|| LockGuard { lock: self })
     }
 }
 
