@@ -68,6 +68,12 @@ pub struct RLock {
 /// [`RLock::lock`].
 ///
 /// It cannot be sent to another thread: only the owning thread may release an `RLock`.
+///
+/// ```compile_fail
+/// fn send<T: Send>(_: T) {}
+/// let r_lock = threadproof::RLock::new();
+/// send(r_lock.lock());
+/// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RLockGuard<'a> {
     lock: &'a RLock,
