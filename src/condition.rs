@@ -107,6 +107,15 @@ impl Tickets {
 
 /// The lock of a [`Condition`], held (Python's `with cond:` block); derefs to the data.
 /// Made by [`Condition::lock`]; dropping it releases the lock.
+///
+/// Waiting and notifying are methods of the guard only, so they cannot be called without
+/// the lock (CPython's "cannot wait on un-acquired lock" and "cannot notify on un-acquired
+/// lock" errors are compile errors here):
+///
+/// ```compile_fail
+/// let cond = threadproof::Condition::new(0);
+/// cond.notify(1);
+/// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct ConditionGuard<'a, T> {
     condition: &'a Condition<T>,

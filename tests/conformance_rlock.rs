@@ -100,9 +100,8 @@ fn c17_recursion_count_and_is_owned_seen_by_owner_and_non_owner() {
     assert!(r_lock.is_owned());
     assert_eq!(r_lock.recursion_count(), 3);
     let other = r_lock.clone();
-    let (owned, count, locked) = on_another_thread(move || {
-        (other.is_owned(), other.recursion_count(), other.locked())
-    });
+    let (owned, count, locked) =
+        on_another_thread(move || (other.is_owned(), other.recursion_count(), other.locked()));
     assert!(!owned);
     assert_eq!(count, 0);
     assert!(locked);
