@@ -59,8 +59,8 @@ pub struct RLock {
     /// The owner's [`thread::token`], or [`NO_OWNER`]. Only the owner stores its own token
     /// here, so a thread that reads its own token (even with a relaxed load) owns the lock.
     owner: AtomicUsize,
-    /// How many times the owner holds it. Read and written only by the owner; the next owner
-    /// sees the last value through the acquire of `raw`.
+    /// How many times the owner holds it. Read and written only by the owner, which sets it to
+    /// 1 when it takes `raw`; meaningless while nobody owns the lock.
     count: AtomicUsize,
 }
 
@@ -152,7 +152,7 @@ impl RLock {
             );
             return Ok(());
         }
-        self.count.store(0, Ordering::Relaxed);
+        // The count is left as it is: nobody reads it until the next owner sets it to 1.
         self.owner.store(NO_OWNER, Ordering::Relaxed);
         self.raw.release(self, "RLock");
         Ok(())
