@@ -35,6 +35,8 @@ use crate::sync::{trace, Condvar, Deadline, Mutex, MutexGuard};
 /// ```
 /// use std::sync::Arc;
 /// use threadproof::Condition;
+/// # use threadproof::explore::Checker;
+/// # if Checker::CURRENT != Checker::RealThreads { return; } // real threads only
 ///
 /// let cond = Arc::new(Condition::new(Vec::new())); // cond = threading.Condition(); items = []
 /// let consumer = {

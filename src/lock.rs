@@ -20,6 +20,8 @@ use crate::ReleaseError;
 /// ```
 /// use std::sync::Arc;
 /// use threadproof::Lock;
+/// # use threadproof::explore::Checker;
+/// # if Checker::CURRENT != Checker::RealThreads { return; } // real threads only
 ///
 /// let lock = Arc::new(Lock::new());           // lock = threading.Lock()
 /// let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));

@@ -26,6 +26,8 @@ const NO_OWNER: usize = 0;
 /// ```
 /// use std::sync::Arc;
 /// use threadproof::RLock;
+/// # use threadproof::explore::Checker;
+/// # if Checker::CURRENT != Checker::RealThreads { return; } // real threads only
 ///
 /// let r_lock = Arc::new(RLock::new());        // r_lock = threading.RLock()
 /// let handles: Vec<_> = (0..4)
