@@ -91,8 +91,7 @@ impl Lock {
     /// [`ReleaseError::Unlocked`] if the lock is not held; nothing changes.
     #[inline]
     pub fn release(&self) -> Result<(), ReleaseError> {
-        if self.raw.release() {
-            trace::released(self, "Lock", "release");
+        if self.raw.release(self, "Lock") {
             Ok(())
         } else {
             Err(ReleaseError::Unlocked)
@@ -116,7 +115,7 @@ impl Lock {
     /// The guard if the lock is free now, `None` if it is held.
     #[inline]
     pub fn try_lock(&self) -> Option<LockGuard<'_>> {
-        self.try_acquire().then_some(LockGuard { lock: self })
+        self.try_acquire().then(|| LockGuard { lock: self })
     }
 }
 

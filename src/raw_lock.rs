@@ -52,6 +52,10 @@ impl RawLock {
             trace::acquired(traced, kind, "acquire");
             return true;
         }
+        if timeout == Some(Duration::ZERO) {
+            // A non-blocking attempt: it failed, and it must not mark the lock contended.
+            return false;
+        }
         self.acquire_slow(timeout.map(Deadline::after), traced, kind)
     }
 
@@ -93,12 +97,18 @@ impl RawLock {
     }
 
     /// Releases the lock, whoever holds it. False if it was not held (nothing changes).
+    /// The release is traced as it happens, before a waiter is woken, so the trace never shows
+    /// the next holder's acquire ahead of it.
     #[inline]
-    pub(crate) fn release(&self) -> bool {
+    pub(crate) fn release<T: ?Sized>(&self, traced: &T, kind: &'static str) -> bool {
         match self.state.swap(UNLOCKED, Ordering::Release) {
             UNLOCKED => false,
-            LOCKED => true,
+            LOCKED => {
+                trace::released(traced, kind, "release");
+                true
+            }
             _ => {
+                trace::released(traced, kind, "release");
                 self.wake_one();
                 true
             }

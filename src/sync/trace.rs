@@ -125,6 +125,18 @@ mod record {
         with(|r| r.push(action, value));
     }
 
+    pub fn step_on(object: usize, kind: &'static str, verb: &'static str, detail: String) {
+        with(|r| {
+            let name = r.name(object, kind);
+            let action = if detail.is_empty() {
+                format!("{verb} {name}")
+            } else {
+                format!("{verb} {name} {detail}")
+            };
+            r.push(action, String::new());
+        });
+    }
+
     pub fn acquired(object: usize, kind: &'static str, verb: &'static str) {
         let thread = crate::sync::current_thread_name();
         with(|r| {
@@ -188,7 +200,7 @@ mod record {
                 .map(|(thread, object, waits_for)| {
                     let mut holds: Vec<(usize, String)> = Vec::new();
                     for (obj, holders) in &r.holders {
-                        if holders.iter().any(|h| *h == thread) {
+                        if holders.contains(&thread) {
                             holds.push((*obj, r.labels.get(obj).cloned().unwrap_or_default()));
                         }
                     }
@@ -216,6 +228,8 @@ mod record {
     pub fn label(_object: usize, _name: String) {}
     #[inline(always)]
     pub fn step(_action: String, _value: String) {}
+    #[inline(always)]
+    pub fn step_on(_object: usize, _kind: &'static str, _verb: &'static str, _detail: String) {}
     #[inline(always)]
     pub fn acquired(_object: usize, _kind: &'static str, _verb: &'static str) {}
     #[inline(always)]
@@ -268,6 +282,21 @@ pub fn steps() -> Vec<Step> {
 /// reports a deadlock, this is the wait-for graph.
 pub fn blocked() -> Vec<Blocked> {
     record::blocked()
+}
+
+/// Records a step of the calling thread on `object`, a primitive of kind `kind`, that changes
+/// nobody's holds or waits: a nested acquire of a reentrant lock (`acquire r_lock (count 2)`),
+/// a notify. The action is `verb`, the object's label, then `detail` unless it is empty.
+#[inline(always)]
+pub fn step_on<T: ?Sized>(
+    object: &T,
+    kind: &'static str,
+    verb: &'static str,
+    detail: impl fmt::Display,
+) {
+    if ENABLED {
+        record::step_on(address(object), kind, verb, detail.to_string());
+    }
 }
 
 /// Records that the calling thread now holds `object`, a primitive of kind `kind`

@@ -1,0 +1,199 @@
+#![cfg(any(loom, shuttle))]
+//! `Condition` over every interleaving, under loom or shuttle.
+//!
+//! A waiter counts itself in `entered` while it still holds `cond`, so once anyone else can
+//! take `cond`, the waiter is inside `wait`: the models know who waits without sleeping or
+//! spinning. Every return from `wait()` is checked against the wake-ups the notifier granted,
+//! so a notify that wakes too many, too few, or the wrong waiter is visible.
+//!
+//! loom searches the models with two waiters exhaustively without a bound (proofs); shuttle
+//! searches them up to [`SHUTTLE_BOUND`] preemptions. The model with three waiters has too many
+//! schedules for either: both search it up to a preemption bound.
+//!
+//! Run with `--nocapture` to see each model's execution count and time.
+
+use std::sync::Arc;
+
+use threadproof::explore::{Checker, Exploration, Explorer, Outcome, Search};
+use threadproof::sync::thread::{Builder, JoinHandle};
+use threadproof::{trace, Condition};
+
+/// The preemption bound of shuttle's search of the two-waiter models, which loom exhausts
+/// without one: shuttle's depth-first search has no partial-order reduction, and these models
+/// have millions of schedules (`notify_all` of two: about two million, 47 s).
+const SHUTTLE_BOUND: Option<usize> = Some(4);
+
+/// Prints what the checker did and checks that every execution passed and that the checker
+/// branched.
+fn assert_passed(name: &str, run: &Exploration) {
+    println!(
+        "{name}: {} {} executions in {:.2?} ({})",
+        run.checker.name(),
+        run.executions,
+        run.elapsed,
+        match run.search {
+            Search::Exhaustive {
+                preemption_bound: Some(bound),
+            } => format!("preemption bound {bound}"),
+            _ => "no bound".to_owned(),
+        }
+    );
+    assert_eq!(run.outcome, Outcome::Passed, "{name}");
+    assert!(run.executions > 1, "{name}: the checker did not branch");
+}
+
+/// An exhaustive search, up to a preemption bound where one is given for this checker.
+fn explorer(loom_bound: Option<usize>, shuttle_bound: Option<usize>) -> Explorer {
+    let bound = match Checker::CURRENT {
+        Checker::Loom => loom_bound,
+        Checker::Shuttle => shuttle_bound,
+        Checker::RealThreads => None,
+    };
+    Explorer::with_search(Search::Exhaustive {
+        preemption_bound: bound,
+    })
+}
+
+/// What the notifier has granted, kept under `cond`'s lock.
+#[derive(Default)]
+struct Granted {
+    /// How many wake-ups the notifier has asked for so far, counting each `notify(n)` as at
+    /// most the number of threads waiting then.
+    wakeups: usize,
+    /// How many waiters have returned from `wait`.
+    returned: usize,
+}
+
+struct Model {
+    cond: Condition<Granted>,
+    /// How many waiters have entered `wait`.
+    entered: Condition<usize>,
+}
+
+impl Model {
+    fn new() -> Arc<Self> {
+        let model = Arc::new(Self {
+            cond: Condition::new(Granted::default()),
+            entered: Condition::new(0),
+        });
+        trace::label(&model.cond, "cond");
+        trace::label(&model.entered, "entered");
+        model
+    }
+
+    /// Starts `Thread-{id}`, the `id`-th to wait on `cond`, and returns once it is inside
+    /// `wait`. When `wait` returns, the waiter still holds the lock and checks that at least
+    /// `id` wake-ups were granted: a waiter woken by nobody, beyond a notify's `n`, or ahead
+    /// of a thread that waited longer, fails there.
+    fn waiter(self: &Arc<Self>, id: usize) -> JoinHandle<()> {
+        let model = self.clone();
+        let handle = Builder::new()
+            .name(format!("Thread-{id}"))
+            .spawn(move || {
+                let mut granted = model.cond.lock();
+                {
+                    let mut entered = model.entered.lock();
+                    *entered += 1;
+                    entered.notify_all();
+                }
+                granted.wait();
+                assert!(
+                    granted.wakeups >= id,
+                    "Thread-{id} returned from wait after {} wake-ups were granted",
+                    granted.wakeups
+                );
+                granted.returned += 1;
+            })
+            .unwrap();
+        self.entered.lock().wait_for(|entered| *entered == id);
+        handle
+    }
+
+    /// `notify(n)` with `waiting` threads waiting.
+    fn notify(&self, n: usize, waiting: usize) {
+        let mut granted = self.cond.lock();
+        granted.wakeups += n.min(waiting);
+        granted.notify(n);
+    }
+}
+
+#[test]
+fn notify_1_wakes_exactly_one_waiter_the_first_to_wait() {
+    // C24: Thread-1 waits, then Thread-2; notify(1), notify(1).
+    let run = explorer(None, SHUTTLE_BOUND).run(|| {
+        let model = Model::new();
+        let first = model.waiter(1);
+        let second = model.waiter(2);
+        model.notify(1, 2);
+        model.notify(1, 1);
+        first.join().unwrap();
+        second.join().unwrap();
+        assert_eq!(model.cond.lock().returned, 2);
+    });
+    assert_passed("notify(1) of two", &run);
+}
+
+#[test]
+fn notify_all_wakes_every_waiter() {
+    // C24: both waiters must come back from one notify_all, or the checker reports a deadlock.
+    let run = explorer(None, SHUTTLE_BOUND).run(|| {
+        let model = Model::new();
+        let first = model.waiter(1);
+        let second = model.waiter(2);
+        {
+            let mut granted = model.cond.lock();
+            granted.wakeups = 2;
+            granted.notify_all();
+        }
+        first.join().unwrap();
+        second.join().unwrap();
+        assert_eq!(model.cond.lock().returned, 2);
+    });
+    assert_passed("notify_all of two", &run);
+}
+
+#[test]
+fn notify_2_of_three_waiters_wakes_the_first_two() {
+    // C24 with three waiters: notify(2) wakes Thread-1 and Thread-2, and Thread-3 waits for
+    // the next notify. Too many schedules to exhaust: both checkers search it up to a
+    // preemption bound; the two-waiter models are the proofs.
+    let run = explorer(Some(3), Some(2)).run(|| {
+        let model = Model::new();
+        let waiters: Vec<_> = (1..=3).map(|id| model.waiter(id)).collect();
+        model.notify(2, 3);
+        model.notify(2, 1);
+        for waiter in waiters {
+            waiter.join().unwrap();
+        }
+        assert_eq!(model.cond.lock().returned, 3);
+    });
+    assert_passed("notify(2) of three", &run);
+}
+
+#[test]
+fn wait_for_sees_the_state_that_notified_it() {
+    // The consumer of the `Condition` docs: a producer appends and notifies; the consumer's
+    // wait_for returns with the item whichever runs first (C26: the predicate is checked
+    // before waiting, so a notify that came first is not needed).
+    let run = explorer(None, None).run(|| {
+        let items = Arc::new(Condition::new(Vec::new()));
+        trace::label(&*items, "items");
+        let producer = {
+            let items = items.clone();
+            Builder::new()
+                .name("Thread-1".to_owned())
+                .spawn(move || {
+                    let mut guard = items.lock();
+                    guard.push(42);
+                    guard.notify(1);
+                })
+                .unwrap()
+        };
+        let mut guard = items.lock();
+        guard.wait_for(|items| !items.is_empty());
+        assert_eq!(guard.pop(), Some(42));
+        drop(guard);
+        producer.join().unwrap();
+    });
+    assert_passed("wait_for", &run);
+}

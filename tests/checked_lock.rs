@@ -1,0 +1,244 @@
+#![cfg(any(loom, shuttle))]
+//! `Lock` over every interleaving, under loom or shuttle.
+//!
+//! Every model here is searched exhaustively without a bound (a proof), except where a test
+//! says otherwise: shuttle's depth-first search has no partial-order reduction, and a model
+//! with three threads blocking on a lock has millions of schedules, so under shuttle those
+//! models are searched up to a stated preemption bound, and loom gives the proof.
+//!
+//! Run with `--nocapture` to see each model's execution count and time.
+
+use std::sync::Arc;
+
+use threadproof::explore::{Checker, Exploration, Explorer, Outcome, Search};
+use threadproof::sync::atomic::{AtomicUsize, Ordering};
+use threadproof::sync::thread::{Builder, JoinHandle};
+use threadproof::{trace, Lock, ReleaseError};
+
+/// Prints what the checker did and checks that every execution passed and that it branched.
+fn assert_passed(name: &str, run: &Exploration) {
+    println!(
+        "{name}: {} {} executions in {:.2?} ({})",
+        run.checker.name(),
+        run.executions,
+        run.elapsed,
+        match run.search {
+            Search::Exhaustive {
+                preemption_bound: Some(bound),
+            } => format!("preemption bound {bound}"),
+            _ => "no bound".to_owned(),
+        }
+    );
+    assert_eq!(run.outcome, Outcome::Passed, "{name}");
+    assert!(run.executions > 1, "{name}: the checker did not branch");
+}
+
+/// An exhaustive search without a bound; under shuttle, for models loom proves, an exhaustive
+/// search of the schedules with at most `shuttle_bound` preemptions.
+fn explorer(shuttle_bound: Option<usize>) -> Explorer {
+    match (Checker::CURRENT, shuttle_bound) {
+        (Checker::Shuttle, Some(bound)) => Explorer::with_search(Search::Exhaustive {
+            preemption_bound: Some(bound),
+        }),
+        _ => Explorer::exhaustive(),
+    }
+}
+
+fn spawn_named(name: &str, f: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
+    Builder::new().name(name.to_owned()).spawn(f).unwrap()
+}
+
+/// The seed's `sub()`: `temp = num - 1; num = temp`, a read and a separate write, safe only
+/// under the lock. Relaxed on purpose: only the lock orders these accesses.
+fn sub(lock: &Lock, num: &AtomicUsize) {
+    lock.acquire();
+    let temp = num.load(Ordering::Relaxed) - 1;
+    num.store(temp, Ordering::Relaxed);
+    lock.release().unwrap();
+}
+
+#[test]
+fn lock_never_loses_an_update_of_two_threads() {
+    let run = Explorer::exhaustive().run(|| {
+        let lock = Arc::new(Lock::new());
+        let num = Arc::new(AtomicUsize::new(100));
+        trace::label(&*lock, "lock");
+        let handles: Vec<_> = (1..=2)
+            .map(|i| {
+                let (lock, num) = (lock.clone(), num.clone());
+                spawn_named(&format!("Thread-{i}"), move || sub(&lock, &num))
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert_eq!(num.load(Ordering::Relaxed), 98, "an update was lost");
+        assert!(!lock.locked());
+    });
+    assert!(run.is_proof());
+    assert_passed("two threads, counter", &run);
+}
+
+#[test]
+fn blocked_acquirers_all_get_the_lock() {
+    // C12, with three threads: MainThread holds the lock while Thread-1 and Thread-2 come to
+    // acquire it, then releases it. A lost wakeup (say, a woken waiter that takes the lock
+    // without keeping it marked contended, so its release wakes nobody) leaves a thread
+    // blocked forever: the checker reports a deadlock. Mutual exclusion is checked too.
+    let run = explorer(Some(4)).run(|| {
+        let lock = Arc::new(Lock::new());
+        let num = Arc::new(AtomicUsize::new(100));
+        trace::label(&*lock, "lock");
+        lock.acquire();
+        let handles: Vec<_> = (1..=2)
+            .map(|i| {
+                let (lock, num) = (lock.clone(), num.clone());
+                spawn_named(&format!("Thread-{i}"), move || sub(&lock, &num))
+            })
+            .collect();
+        let temp = num.load(Ordering::Relaxed) - 1;
+        num.store(temp, Ordering::Relaxed);
+        lock.release().unwrap();
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert_eq!(num.load(Ordering::Relaxed), 97, "an update was lost");
+        assert!(!lock.locked());
+    });
+    assert!(run.is_proof() || run.checker == Checker::Shuttle);
+    assert_passed("main holds, two block", &run);
+}
+
+#[test]
+fn three_contending_threads_all_get_the_lock_within_a_preemption_bound() {
+    // Three symmetric threads racing through the fast and slow paths. Unbounded, this model
+    // takes loom about a minute, so both checkers search it up to 4 (loom) and 3 (shuttle)
+    // preemptions; `blocked_acquirers_all_get_the_lock` is the unbounded proof.
+    let bound = match Checker::CURRENT {
+        Checker::Shuttle => 3,
+        _ => 4,
+    };
+    let run = Explorer::with_search(Search::Exhaustive {
+        preemption_bound: Some(bound),
+    })
+    .run(|| {
+        let lock = Arc::new(Lock::new());
+        let num = Arc::new(AtomicUsize::new(100));
+        trace::label(&*lock, "lock");
+        let handles: Vec<_> = (1..=3)
+            .map(|i| {
+                let (lock, num) = (lock.clone(), num.clone());
+                spawn_named(&format!("Thread-{i}"), move || sub(&lock, &num))
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert_eq!(num.load(Ordering::Relaxed), 97, "an update was lost");
+        assert!(!lock.locked());
+    });
+    assert_passed("three threads contend", &run);
+}
+
+#[test]
+fn lock_released_by_another_thread_unblocks_its_waiter() {
+    // C10 and C9 together: MainThread holds the lock, Thread-1 blocks acquiring it, and
+    // Thread-2, which never acquired it, releases it.
+    let run = Explorer::exhaustive().run(|| {
+        let lock = Arc::new(Lock::new());
+        trace::label(&*lock, "lock");
+        lock.acquire();
+        let waiter = {
+            let lock = lock.clone();
+            spawn_named("Thread-1", move || {
+                lock.acquire();
+                assert!(lock.locked());
+            })
+        };
+        let releaser = {
+            let lock = lock.clone();
+            spawn_named("Thread-2", move || {
+                assert_eq!(lock.release(), Ok(()));
+            })
+        };
+        waiter.join().unwrap();
+        releaser.join().unwrap();
+        // The waiter keeps it: releasing it again from here is allowed, once.
+        assert_eq!(lock.release(), Ok(()));
+        assert_eq!(lock.release(), Err(ReleaseError::Unlocked));
+    });
+    assert!(run.is_proof());
+    assert_passed("released by another thread", &run);
+}
+
+#[test]
+fn guard_released_by_a_panic_lets_the_next_thread_in() {
+    // C11 under the checker: a panic inside `with lock:` releases it for the others.
+    let run = Explorer::exhaustive().run(|| {
+        let lock = Arc::new(Lock::new());
+        let panicker = {
+            let lock = lock.clone();
+            spawn_named("Thread-1", move || {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let _held = lock.lock();
+                    std::panic::resume_unwind(Box::new("inside with"));
+                }));
+                assert!(result.is_err());
+            })
+        };
+        let other = {
+            let lock = lock.clone();
+            spawn_named("Thread-2", move || drop(lock.lock()))
+        };
+        panicker.join().unwrap();
+        other.join().unwrap();
+        assert!(!lock.locked());
+    });
+    assert!(run.is_proof());
+    assert_passed("guard and panic", &run);
+}
+
+#[test]
+fn locks_taken_in_opposite_orders_deadlock_and_the_trace_names_both_holds() {
+    // The seed's deadlock: action_a takes lock_a then lock_b, action_b the reverse.
+    let run = Explorer::exhaustive().run(|| {
+        let lock_a = Arc::new(Lock::new());
+        let lock_b = Arc::new(Lock::new());
+        trace::label(&*lock_a, "lock_a");
+        trace::label(&*lock_b, "lock_b");
+        let t1 = {
+            let (a, b) = (lock_a.clone(), lock_b.clone());
+            spawn_named("Thread-1", move || {
+                let _a = a.lock();
+                let _b = b.lock();
+            })
+        };
+        let t2 = {
+            let (a, b) = (lock_a.clone(), lock_b.clone());
+            spawn_named("Thread-2", move || {
+                let _b = b.lock();
+                let _a = a.lock();
+            })
+        };
+        t1.join().unwrap();
+        t2.join().unwrap();
+    });
+    println!(
+        "opposite orders: {} deadlock after {} executions in {:.2?}",
+        run.checker.name(),
+        run.executions,
+        run.elapsed
+    );
+    let Outcome::Deadlock { blocked, .. } = &run.outcome else {
+        panic!("expected a deadlock, got {:?}", run.outcome);
+    };
+    let mut lines: Vec<String> = blocked.iter().map(ToString::to_string).collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "Thread-1 holds lock_a and waits for acquire lock_b (held by Thread-2)",
+            "Thread-2 holds lock_b and waits for acquire lock_a (held by Thread-1)",
+        ]
+    );
+}
