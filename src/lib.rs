@@ -7,6 +7,7 @@
 //! | Python (`threading`, `queue`)        | threadproof                          |
 //! |--------------------------------------|--------------------------------------|
 //! | `threading.Lock()`                   | [`Lock`]                             |
+//! | `threading.Event()`                  | [`Event`]                            |
 //!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
 //! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
@@ -19,8 +20,10 @@ pub mod sync;
 pub use sync::{explore, trace};
 
 mod error;
+mod event;
 mod lock;
 mod raw_lock;
 
 pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
+pub use event::Event;
 pub use lock::{Lock, LockGuard};
