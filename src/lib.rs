@@ -8,6 +8,9 @@
 //! |--------------------------------------|--------------------------------------|
 //! | `threading.Lock()`                   | [`Lock`]                             |
 //! | `threading.Event()`                  | [`Event`]                            |
+//! | `threading.Semaphore(n)`             | [`Semaphore`]                        |
+//! | `threading.BoundedSemaphore(n)`      | [`BoundedSemaphore`]                 |
+//! | `with sem:`                          | [`Semaphore::permit`]                |
 //!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
 //! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
@@ -23,7 +26,9 @@ mod error;
 mod event;
 mod lock;
 mod raw_lock;
+mod semaphore;
 
 pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
 pub use event::Event;
 pub use lock::{Lock, LockGuard};
+pub use semaphore::{BoundedSemaphore, BoundedSemaphorePermit, Semaphore, SemaphorePermit};
