@@ -11,6 +11,8 @@
 //! | `threading.Semaphore(n)`             | [`Semaphore`]                        |
 //! | `threading.BoundedSemaphore(n)`      | [`BoundedSemaphore`]                 |
 //! | `with sem:`                          | [`Semaphore::permit`]                |
+//! | `threading.Barrier(n, action)`       | [`Barrier`], [`Barrier::with_action`] |
+//! | `threading.BrokenBarrierError`       | [`BrokenBarrierError`]               |
 //!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
 //! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
@@ -22,12 +24,14 @@
 pub mod sync;
 pub use sync::{explore, trace};
 
+mod barrier;
 mod error;
 mod event;
 mod lock;
 mod raw_lock;
 mod semaphore;
 
+pub use barrier::Barrier;
 pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
 pub use event::Event;
 pub use lock::{Lock, LockGuard};
