@@ -1,114 +1,69 @@
 //! `threading.Semaphore` and `threading.BoundedSemaphore`: a counter of permits that
 //! `acquire` takes (blocking at zero) and `release` gives back.
 //!
-//! Both types share one core, [`RawSemaphore`]: the count and a "someone may be waiting" bit in
-//! one atomic word, so an uncontended acquire or release is one atomic operation, and a mutex
-//! and condition variable used only when a thread has to wait.
+//! Both types share one core, [`RawSemaphore`]: the count under a mutex, and a condition
+//! variable that a release notifies only when threads wait.
 
 use std::fmt;
 use std::time::Duration;
 
-use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::{trace, Condvar, Deadline, Mutex};
 use crate::ReleaseError;
 
-/// The low bit of `state`: set while at least one thread is registered as waiting.
-const WAITING: usize = 1;
-/// One permit, in `state` (the count is kept above the `WAITING` bit).
-const ONE: usize = 2;
-
-/// The largest count a semaphore can hold: [`Semaphore::MAX_VALUE`].
-const MAX_VALUE: usize = usize::MAX >> 1;
-
 /// The shared core: the permit count and the waiting machinery.
 struct RawSemaphore {
-    /// `count * ONE | WAITING?`. Every change is a read-modify-write of this one word, so a
-    /// releaser that adds permits either sees the `WAITING` bit a waiter set (and wakes it), or
-    /// happened before the bit was set (and the waiter, which checks the count after setting
-    /// it, sees the permits).
-    state: AtomicUsize,
-    /// The number of threads in the slow path of an acquire. A waiter registers, sets
-    /// `WAITING`, checks the count and waits while holding it, so a releaser, which takes it
-    /// before notifying, cannot notify between the check and the wait. The last waiter to
-    /// leave clears `WAITING`.
-    waiters: Mutex<usize>,
-    /// Notified by a release that found `WAITING` set: one waiter per permit added (all of
-    /// them when there are no more waiters than permits).
+    count: Mutex<Count>,
+    /// Notified by a release while threads wait: one waiter per permit added, or all of them
+    /// when there are no more waiters than permits.
     released: Condvar,
 }
 
+struct Count {
+    /// Permits available.
+    value: usize,
+    /// Threads blocked in an acquire (including any that were notified and have not yet run):
+    /// a release notifies only when there are some.
+    waiters: usize,
+}
+
 impl RawSemaphore {
-    /// Panics if `value` exceeds `MAX_VALUE` (see `Semaphore::new`).
     fn new(value: usize) -> Self {
-        assert!(
-            value <= MAX_VALUE,
-            "a semaphore's value may not exceed Semaphore::MAX_VALUE"
-        );
         Self {
-            state: AtomicUsize::new(value * ONE),
-            waiters: Mutex::new(0),
+            count: Mutex::new(Count { value, waiters: 0 }),
             released: Condvar::new(),
         }
     }
 
     #[inline]
     fn value(&self) -> usize {
-        self.state.load(Ordering::Relaxed) / ONE
+        self.count.lock().value
     }
 
     /// Takes a permit if there is one now.
     #[inline]
     fn try_acquire(&self) -> bool {
-        let mut state = self.state.load(Ordering::Relaxed);
-        loop {
-            if state < ONE {
-                return false;
-            }
-            match self.state.compare_exchange(
-                state,
-                state - ONE,
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return true,
-                Err(now) => state = now,
-            }
+        let mut count = self.count.lock();
+        let available = count.value > 0;
+        if available {
+            count.value -= 1;
         }
+        available
     }
 
-    /// Blocks until a permit is taken, or until `timeout` passes (`None`: never). Returns
+    /// Blocks until a permit is taken, or until `deadline` passes (`None`: never). Returns
     /// whether it took one. `traced` and `kind` name the semaphore in the checker-build trace.
-    #[inline]
     fn acquire<T: ?Sized>(
-        &self,
-        timeout: Option<Duration>,
-        traced: &T,
-        kind: &'static str,
-    ) -> bool {
-        if self.try_acquire() {
-            trace::acquired(traced, kind, "acquire");
-            return true;
-        }
-        if timeout.is_some_and(|t| t.is_zero()) {
-            return false;
-        }
-        self.acquire_slow(timeout.map(Deadline::after), traced, kind)
-    }
-
-    #[cold]
-    fn acquire_slow<T: ?Sized>(
         &self,
         deadline: Option<Deadline>,
         traced: &T,
         kind: &'static str,
     ) -> bool {
-        let mut waiters = self.waiters.lock();
-        *waiters += 1;
-        self.state.fetch_or(WAITING, Ordering::Relaxed);
+        let mut count = self.count.lock();
         let mut blocked = false;
         let acquired = loop {
             // A permit that is there is taken even when the deadline has just passed.
-            if self.try_acquire() {
+            if count.value > 0 {
+                count.value -= 1;
                 break true;
             }
             let left = match deadline.map(|d| d.remaining()) {
@@ -117,19 +72,19 @@ impl RawSemaphore {
                 None => None,
             };
             if !blocked {
+                count.waiters += 1;
                 trace::blocking(traced, kind, "acquire");
                 blocked = true;
             }
-            waiters = match left {
-                None => self.released.wait(waiters),
-                Some(left) => self.released.wait_timeout(waiters, left).0,
+            count = match left {
+                None => self.released.wait(count),
+                Some(left) => self.released.wait_timeout(count, left).0,
             };
         };
-        *waiters -= 1;
-        if *waiters == 0 {
-            self.state.fetch_and(!WAITING, Ordering::Relaxed);
+        if blocked {
+            count.waiters -= 1;
         }
-        drop(waiters);
+        drop(count);
         if acquired {
             trace::acquired(traced, kind, "acquire");
         } else if blocked {
@@ -142,38 +97,21 @@ impl RawSemaphore {
     /// nothing changes and it returns false. Wakes up to `n` waiters.
     #[inline]
     fn release(&self, n: usize, limit: usize) -> bool {
-        let mut state = self.state.load(Ordering::Relaxed);
-        loop {
-            let value = match (state / ONE).checked_add(n) {
-                Some(value) if value <= limit => value,
-                _ => return false,
-            };
-            match self.state.compare_exchange(
-                state,
-                (value * ONE) | (state & WAITING),
-                Ordering::Release,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => break,
-                Err(now) => state = now,
-            }
+        let mut count = self.count.lock();
+        match count.value.checked_add(n) {
+            Some(value) if value <= limit => count.value = value,
+            _ => return false,
         }
-        if state & WAITING != 0 {
-            self.wake(n);
+        if count.waiters > 0 {
+            if n >= count.waiters {
+                self.released.notify_all();
+            } else {
+                for _ in 0..n {
+                    self.released.notify_one();
+                }
+            }
         }
         true
-    }
-
-    #[cold]
-    fn wake(&self, n: usize) {
-        let waiters = self.waiters.lock();
-        if n >= *waiters {
-            self.released.notify_all();
-        } else {
-            for _ in 0..n {
-                self.released.notify_one();
-            }
-        }
     }
 
     /// Records `n` releases in the checker-build trace.
@@ -186,9 +124,10 @@ impl RawSemaphore {
         }
     }
 
-    /// The number of threads registered as waiting (for `Debug`).
-    fn waiting(&self) -> usize {
-        *self.waiters.lock()
+    /// The value and the number of threads waiting (for `Debug`).
+    fn snapshot(&self) -> (usize, usize) {
+        let count = self.count.lock();
+        (count.value, count.waiters)
     }
 }
 
@@ -201,8 +140,8 @@ impl RawSemaphore {
 /// [`Semaphore::permit`], whose guard gives the permit back when it goes out of scope, also when
 /// a panic unwinds through it (Python's `with sem:`).
 ///
-/// The uncontended acquire and release are one atomic operation each; a release wakes waiting
-/// threads only when there are some, one per permit it adds.
+/// Acquire and release hold a short internal lock; a release wakes waiting threads only when
+/// there are some, one per permit it adds.
 ///
 /// ```
 /// use std::sync::atomic::{AtomicUsize, Ordering};
@@ -241,13 +180,7 @@ pub struct SemaphorePermit<'a> {
 }
 
 impl Semaphore {
-    /// The largest value a semaphore can hold, `usize::MAX / 2`.
-    pub const MAX_VALUE: usize = MAX_VALUE;
-
     /// A semaphore holding `value` permits (Python: `threading.Semaphore(value)`).
-    ///
-    /// # Panics
-    /// If `value` exceeds [`Semaphore::MAX_VALUE`].
     pub fn new(value: usize) -> Self {
         Self {
             raw: RawSemaphore::new(value),
@@ -275,20 +208,18 @@ impl Semaphore {
     /// (Python: `sem.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
     #[inline]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.raw.acquire(Some(timeout), self, "Semaphore")
+        self.raw
+            .acquire(Some(Deadline::after(timeout)), self, "Semaphore")
     }
 
     /// Gives back one permit, waking one waiting thread if there is one
     /// (Python: `sem.release()`). Any thread may release, also past the initial value.
     ///
     /// # Panics
-    /// If the value would exceed [`Semaphore::MAX_VALUE`].
+    /// If the value is already `usize::MAX` (Python's integers do not overflow; a `usize` does).
     #[inline]
     pub fn release(&self) {
-        assert!(
-            self.raw.release(1, MAX_VALUE),
-            "a semaphore's value may not exceed Semaphore::MAX_VALUE"
-        );
+        assert!(self.raw.release(1, usize::MAX), "semaphore value overflow");
         RawSemaphore::trace_released(self, "Semaphore", 1);
     }
 
@@ -297,13 +228,13 @@ impl Semaphore {
     ///
     /// # Errors
     /// [`ReleaseError::ZeroCount`] if `n` is 0, and [`ReleaseError::TooManyReleases`] if the
-    /// value would exceed [`Semaphore::MAX_VALUE`]; in both cases nothing changes.
+    /// value would exceed `usize::MAX`; in both cases nothing changes.
     #[inline]
     pub fn release_n(&self, n: usize) -> Result<(), ReleaseError> {
         if n == 0 {
             return Err(ReleaseError::ZeroCount);
         }
-        if !self.raw.release(n, MAX_VALUE) {
+        if !self.raw.release(n, usize::MAX) {
             return Err(ReleaseError::TooManyReleases);
         }
         RawSemaphore::trace_released(self, "Semaphore", n);
@@ -335,9 +266,10 @@ impl Default for Semaphore {
 
 impl fmt::Debug for Semaphore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (value, waiters) = self.raw.snapshot();
         f.debug_struct("Semaphore")
-            .field("value", &self.value())
-            .field("waiters", &self.raw.waiting())
+            .field("value", &value)
+            .field("waiters", &waiters)
             .finish()
     }
 }
@@ -397,9 +329,6 @@ pub struct BoundedSemaphorePermit<'a> {
 impl BoundedSemaphore {
     /// A bounded semaphore holding `value` permits, which is also its maximum
     /// (Python: `threading.BoundedSemaphore(value)`).
-    ///
-    /// # Panics
-    /// If `value` exceeds [`Semaphore::MAX_VALUE`].
     pub fn new(value: usize) -> Self {
         Self {
             raw: RawSemaphore::new(value),
@@ -428,7 +357,8 @@ impl BoundedSemaphore {
     /// (Python: `sem.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
     #[inline]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.raw.acquire(Some(timeout), self, "BoundedSemaphore")
+        self.raw
+            .acquire(Some(Deadline::after(timeout)), self, "BoundedSemaphore")
     }
 
     /// Gives back one permit, waking one waiting thread if there is one
@@ -493,10 +423,11 @@ impl Default for BoundedSemaphore {
 
 impl fmt::Debug for BoundedSemaphore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (value, waiters) = self.raw.snapshot();
         f.debug_struct("BoundedSemaphore")
-            .field("value", &self.value())
+            .field("value", &value)
             .field("initial_value", &self.initial)
-            .field("waiters", &self.raw.waiting())
+            .field("waiters", &waiters)
             .finish()
     }
 }

@@ -363,19 +363,20 @@ fn permits_bound_the_threads_inside() {
 }
 
 #[test]
-fn value_beyond_the_maximum_is_refused() {
-    let semaphore = Semaphore::new(Semaphore::MAX_VALUE);
+fn a_value_that_would_overflow_is_refused() {
+    let semaphore = Semaphore::new(usize::MAX);
     assert_eq!(semaphore.release_n(1), Err(ReleaseError::TooManyReleases));
-    assert_eq!(semaphore.value(), Semaphore::MAX_VALUE);
+    assert_eq!(semaphore.value(), usize::MAX);
     assert!(semaphore.try_acquire());
+    assert_eq!(semaphore.release_n(2), Err(ReleaseError::TooManyReleases));
     semaphore.release_n(1).unwrap();
-    assert_eq!(semaphore.value(), Semaphore::MAX_VALUE);
+    assert_eq!(semaphore.value(), usize::MAX);
 }
 
 #[test]
-#[should_panic(expected = "Semaphore::MAX_VALUE")]
-fn new_beyond_the_maximum_panics() {
-    let _ = Semaphore::new(Semaphore::MAX_VALUE + 1);
+#[should_panic(expected = "semaphore value overflow")]
+fn release_that_would_overflow_panics() {
+    Semaphore::new(usize::MAX).release();
 }
 
 #[test]
