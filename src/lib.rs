@@ -11,7 +11,8 @@
 //! | `threading.Semaphore(n)`             | [`Semaphore`]                        |
 //! | `threading.BoundedSemaphore(n)`      | [`BoundedSemaphore`]                 |
 //! | `with sem:`                          | [`Semaphore::permit`]                |
-//! | `threading.Barrier(n, action)`       | [`Barrier`], [`Barrier::with_action`] |
+//! | `threading.Barrier(n)`               | [`Barrier`]                          |
+//! | `threading.Barrier(n, action)`       | [`Barrier::with_action`]             |
 //! | `threading.BrokenBarrierError`       | [`BrokenBarrierError`]               |
 //!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
