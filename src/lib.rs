@@ -9,6 +9,13 @@
 //! | `threading.Lock()`                   | [`Lock`]                             |
 //! | `threading.RLock()`                  | [`RLock`]                            |
 //! | `threading.Condition()`              | [`Condition`] (owns its data)        |
+//! | `threading.Event()`                  | [`Event`]                            |
+//! | `threading.Semaphore(n)`             | [`Semaphore`]                        |
+//! | `threading.BoundedSemaphore(n)`      | [`BoundedSemaphore`]                 |
+//! | `with sem:`                          | [`Semaphore::permit`]                |
+//! | `threading.Barrier(n)`               | [`Barrier`]                          |
+//! | `threading.Barrier(n, action)`       | [`Barrier::with_action`]             |
+//! | `threading.BrokenBarrierError`       | [`BrokenBarrierError`]               |
 //! | `queue.Queue(maxsize)`               | [`Queue`]                            |
 //! | `queue.LifoQueue(maxsize)`           | [`LifoQueue`]                        |
 //! | `queue.PriorityQueue(maxsize)`       | [`PriorityQueue`]                    |
@@ -26,18 +33,26 @@ pub mod queue;
 pub mod sync;
 pub use sync::{explore, trace};
 
-mod condition;
-mod error;
-mod lock;
 #[cfg(all(unix, not(any(loom, shuttle))))]
 pub mod process;
+
+mod barrier;
+mod condition;
+mod error;
+mod event;
+mod lock;
 mod raw_lock;
 mod rlock;
+mod semaphore;
 
+pub use barrier::Barrier;
 pub use condition::{Condition, ConditionGuard};
 pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
+pub use event::Event;
 pub use lock::{Lock, LockGuard};
-#[cfg(all(unix, not(any(loom, shuttle))))]
-pub use process::ProcessError;
 pub use queue::{GetError, LifoQueue, PriorityQueue, PutError, Queue, TaskDoneError};
 pub use rlock::{RLock, RLockGuard};
+pub use semaphore::{BoundedSemaphore, BoundedSemaphorePermit, Semaphore, SemaphorePermit};
+
+#[cfg(all(unix, not(any(loom, shuttle))))]
+pub use process::ProcessError;

@@ -1,0 +1,165 @@
+//! `threading.Event`: a flag that threads wait on until another thread sets it.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::sync::{trace, Condvar, Deadline, Mutex};
+
+/// An event, Python's `threading.Event()`: a flag, initially false, that
+/// [`set`](Event::set) makes true and [`clear`](Event::clear) false again, and that threads
+/// [`wait`](Event::wait) on until it is true.
+///
+/// Setting it wakes every waiting thread. A thread that was waiting when the event was set
+/// returns as released even if the event was cleared again before it ran (as in CPython, where
+/// `wait()` returns `True` in that case).
+///
+/// ```
+/// # threadproof::real_threads_only! {
+/// use std::sync::Arc;
+/// use threadproof::Event;
+///
+/// let event = Arc::new(Event::new());             // event = threading.Event()
+/// let workers: Vec<_> = (0..3)
+///     .map(|_| {
+///         let event = event.clone();
+///         std::thread::spawn(move || {
+///             event.wait();                        // event.wait()
+///             assert!(event.is_set());
+///         })
+///     })
+///     .collect();
+/// event.set();                                    // event.set()
+/// for worker in workers {
+///     worker.join().unwrap();
+/// }
+/// event.clear();                                  // event.clear()
+/// assert!(!event.wait_timeout(std::time::Duration::ZERO)); // event.wait(0) is False
+/// # }
+/// ```
+pub struct Event {
+    /// The flag and the waiters' bookkeeping, under one mutex (a lock-free flag made the
+    /// checkers' search an order of magnitude larger, for a saving of one uncontended lock).
+    state: Mutex<EventState>,
+    /// Notified (all waiters) by a `set` that turns the flag on while threads wait.
+    changed: Condvar,
+}
+
+struct EventState {
+    /// The flag.
+    set: bool,
+    /// Counts the times the flag was turned on. A waiter that sees it change was released by
+    /// a `set`, even if a `clear` has turned the flag off again since.
+    generation: usize,
+    /// Threads waiting now; `set` notifies only when there are some.
+    waiters: usize,
+}
+
+impl Event {
+    /// A new event, not set (Python: `threading.Event()`).
+    pub fn new() -> Self {
+        Self {
+            state: Mutex::new(EventState {
+                set: false,
+                generation: 0,
+                waiters: 0,
+            }),
+            changed: Condvar::new(),
+        }
+    }
+
+    /// Whether the flag is set now (Python: `event.is_set()`).
+    #[inline]
+    pub fn is_set(&self) -> bool {
+        self.state.lock().set
+    }
+
+    /// Sets the flag and wakes every waiting thread (Python: `event.set()`). Threads that wait
+    /// afterwards return at once, until [`clear`](Event::clear). Setting a set event does
+    /// nothing.
+    pub fn set(&self) {
+        let mut state = self.state.lock();
+        if state.set {
+            return;
+        }
+        state.set = true;
+        state.generation = state.generation.wrapping_add(1);
+        if state.waiters > 0 {
+            self.changed.notify_all();
+        }
+    }
+
+    /// Resets the flag to false (Python: `event.clear()`). Threads that wait afterwards block
+    /// until the next [`set`](Event::set). Threads already released by a `set` still return.
+    pub fn clear(&self) {
+        self.state.lock().set = false;
+    }
+
+    /// Blocks until the flag is set (Python: `event.wait()`, which then returns `True`).
+    /// Returns at once if it is set already.
+    #[inline]
+    pub fn wait(&self) {
+        self.wait_until(None);
+    }
+
+    /// Blocks until the flag is set or `timeout` passes (Python: `event.wait(timeout=t)`).
+    /// Returns true if the flag was set (or a `set` released this thread), false if the timeout
+    /// passed. A zero timeout only looks at the flag.
+    #[inline]
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        self.wait_until(Some(Deadline::after(timeout)))
+    }
+
+    fn wait_until(&self, deadline: Option<Deadline>) -> bool {
+        let mut state = self.state.lock();
+        if state.set {
+            return true;
+        }
+        let generation = state.generation;
+        let mut blocked = false;
+        let released = loop {
+            if state.generation != generation {
+                break true;
+            }
+            let left = match deadline.map(|d| d.remaining()) {
+                Some(None) => break false,
+                Some(Some(left)) => Some(left),
+                None => None,
+            };
+            if !blocked {
+                state.waiters += 1;
+                trace::blocking(self, "Event", "wait");
+                blocked = true;
+            }
+            state = match left {
+                None => self.changed.wait(state),
+                Some(left) => self.changed.wait_timeout(state, left).0,
+            };
+        };
+        if blocked {
+            state.waiters -= 1;
+            trace::unblocked();
+        }
+        released
+    }
+
+    /// The number of threads waiting now (for `Debug`).
+    fn waiting(&self) -> usize {
+        self.state.lock().waiters
+    }
+}
+
+impl Default for Event {
+    /// A new event, not set.
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("is_set", &self.is_set())
+            .field("waiters", &self.waiting())
+            .finish()
+    }
+}

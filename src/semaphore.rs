@@ -1,0 +1,454 @@
+//! `threading.Semaphore` and `threading.BoundedSemaphore`: a counter of permits that
+//! `acquire` takes (blocking at zero) and `release` gives back.
+//!
+//! Both types share one core, [`RawSemaphore`]: the count under a mutex, and a condition
+//! variable that a release notifies only when threads wait.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::sync::{trace, Condvar, Deadline, Mutex};
+use crate::ReleaseError;
+
+/// The shared core: the permit count and the waiting machinery.
+struct RawSemaphore {
+    count: Mutex<Count>,
+    /// Notified by a release while threads wait: one waiter per permit added, or all of them
+    /// when there are no more waiters than permits.
+    released: Condvar,
+}
+
+struct Count {
+    /// Permits available.
+    value: usize,
+    /// Threads blocked in an acquire (including any that were notified and have not yet run):
+    /// a release notifies only when there are some.
+    waiters: usize,
+}
+
+impl RawSemaphore {
+    fn new(value: usize) -> Self {
+        Self {
+            count: Mutex::new(Count { value, waiters: 0 }),
+            released: Condvar::new(),
+        }
+    }
+
+    #[inline]
+    fn value(&self) -> usize {
+        self.count.lock().value
+    }
+
+    /// Takes a permit if there is one now.
+    #[inline]
+    fn try_acquire(&self) -> bool {
+        let mut count = self.count.lock();
+        let available = count.value > 0;
+        if available {
+            count.value -= 1;
+        }
+        available
+    }
+
+    /// Blocks until a permit is taken, or until `deadline` passes (`None`: never). Returns
+    /// whether it took one. `traced` and `kind` name the semaphore in the checker-build trace.
+    fn acquire<T: ?Sized>(
+        &self,
+        deadline: Option<Deadline>,
+        traced: &T,
+        kind: &'static str,
+    ) -> bool {
+        let mut count = self.count.lock();
+        let mut blocked = false;
+        let acquired = loop {
+            // A permit that is there is taken even when the deadline has just passed.
+            if count.value > 0 {
+                count.value -= 1;
+                break true;
+            }
+            let left = match deadline.map(|d| d.remaining()) {
+                Some(None) => break false,
+                Some(Some(left)) => Some(left),
+                None => None,
+            };
+            if !blocked {
+                count.waiters += 1;
+                trace::blocking(traced, kind, "acquire");
+                blocked = true;
+            }
+            count = match left {
+                None => self.released.wait(count),
+                Some(left) => self.released.wait_timeout(count, left).0,
+            };
+        };
+        if blocked {
+            count.waiters -= 1;
+        }
+        drop(count);
+        if acquired {
+            trace::acquired(traced, kind, "acquire");
+        } else if blocked {
+            trace::unblocked();
+        }
+        acquired
+    }
+
+    /// Adds `n` (at least 1) permits unless the count would exceed `limit`, in which case
+    /// nothing changes and it returns false. Wakes up to `n` waiters.
+    #[inline]
+    fn release(&self, n: usize, limit: usize) -> bool {
+        let mut count = self.count.lock();
+        match count.value.checked_add(n) {
+            Some(value) if value <= limit => count.value = value,
+            _ => return false,
+        }
+        if count.waiters > 0 {
+            if n >= count.waiters {
+                self.released.notify_all();
+            } else {
+                for _ in 0..n {
+                    self.released.notify_one();
+                }
+            }
+        }
+        true
+    }
+
+    /// Records `n` releases in the checker-build trace.
+    #[inline]
+    fn trace_released<T: ?Sized>(traced: &T, kind: &'static str, n: usize) {
+        if trace::ENABLED {
+            for _ in 0..n {
+                trace::released(traced, kind, "release");
+            }
+        }
+    }
+
+    /// The value and the number of threads waiting (for `Debug`).
+    fn snapshot(&self) -> (usize, usize) {
+        let count = self.count.lock();
+        (count.value, count.waiters)
+    }
+}
+
+/// A semaphore, Python's `threading.Semaphore(value)`: a count of permits that
+/// [`acquire`](Semaphore::acquire) takes, blocking while it is zero, and
+/// [`release`](Semaphore::release) gives back.
+///
+/// A plain semaphore does not remember its initial value: it may be released more times than
+/// it was acquired, which raises its value (use [`BoundedSemaphore`] to refuse that). Prefer
+/// [`Semaphore::permit`], whose guard gives the permit back when it goes out of scope, also when
+/// a panic unwinds through it (Python's `with sem:`).
+///
+/// Acquire and release hold a short internal lock; a release wakes waiting threads only when
+/// there are some, one per permit it adds.
+///
+/// ```
+/// # threadproof::real_threads_only! {
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+/// use threadproof::Semaphore;
+///
+/// let semaphore = Arc::new(Semaphore::new(3));   // semaphore = threading.Semaphore(3)
+/// let inside = Arc::new(AtomicUsize::new(0));
+/// let handles: Vec<_> = (0..10)
+///     .map(|_| {
+///         let (semaphore, inside) = (semaphore.clone(), inside.clone());
+///         std::thread::spawn(move || {
+///             let _permit = semaphore.permit();     // with semaphore:
+///             let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+///             assert!(now <= 3);
+///             inside.fetch_sub(1, Ordering::SeqCst);
+///         })
+///     })
+///     .collect();
+/// for h in handles {
+///     h.join().unwrap();
+/// }
+/// assert_eq!(semaphore.value(), 3);
+/// semaphore.release();                            // semaphore.release(): allowed past 3
+/// assert_eq!(semaphore.value(), 4);
+/// # }
+/// ```
+pub struct Semaphore {
+    raw: RawSemaphore,
+}
+
+/// Holds one permit of a [`Semaphore`] until dropped (Python's `with sem:` block). Made by
+/// [`Semaphore::permit`].
+#[must_use = "the permit is released as soon as it is dropped"]
+pub struct SemaphorePermit<'a> {
+    semaphore: &'a Semaphore,
+}
+
+impl Semaphore {
+    /// A semaphore holding `value` permits (Python: `threading.Semaphore(value)`).
+    pub fn new(value: usize) -> Self {
+        Self {
+            raw: RawSemaphore::new(value),
+        }
+    }
+
+    /// Blocks until a permit is available and takes it (Python: `sem.acquire()`).
+    #[inline]
+    pub fn acquire(&self) {
+        self.raw.acquire(None, self, "Semaphore");
+    }
+
+    /// Takes a permit if one is available now, without blocking; returns whether it did
+    /// (Python: `sem.acquire(blocking=False)`).
+    #[inline]
+    pub fn try_acquire(&self) -> bool {
+        let acquired = self.raw.try_acquire();
+        if acquired {
+            trace::acquired(self, "Semaphore", "acquire");
+        }
+        acquired
+    }
+
+    /// Blocks for at most `timeout` to take a permit; returns whether it did
+    /// (Python: `sem.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
+    #[inline]
+    pub fn acquire_timeout(&self, timeout: Duration) -> bool {
+        self.raw
+            .acquire(Some(Deadline::after(timeout)), self, "Semaphore")
+    }
+
+    /// Gives back one permit, waking one waiting thread if there is one
+    /// (Python: `sem.release()`). Any thread may release, also past the initial value.
+    ///
+    /// # Panics
+    /// If the value is already `usize::MAX` (Python's integers do not overflow; a `usize` does).
+    #[inline]
+    pub fn release(&self) {
+        assert!(self.raw.release(1, usize::MAX), "semaphore value overflow");
+        RawSemaphore::trace_released(self, "Semaphore", 1);
+    }
+
+    /// Gives back `n` permits at once, waking up to `n` waiting threads
+    /// (Python: `sem.release(n)`).
+    ///
+    /// # Errors
+    /// [`ReleaseError::ZeroCount`] if `n` is 0, and [`ReleaseError::TooManyReleases`] if the
+    /// value would exceed `usize::MAX`; in both cases nothing changes.
+    #[inline]
+    pub fn release_n(&self, n: usize) -> Result<(), ReleaseError> {
+        if n == 0 {
+            return Err(ReleaseError::ZeroCount);
+        }
+        if !self.raw.release(n, usize::MAX) {
+            return Err(ReleaseError::TooManyReleases);
+        }
+        RawSemaphore::trace_released(self, "Semaphore", n);
+        Ok(())
+    }
+
+    /// Blocks until a permit is taken, and returns a guard that gives it back when dropped
+    /// (Python: `with sem:`).
+    #[inline]
+    pub fn permit(&self) -> SemaphorePermit<'_> {
+        self.acquire();
+        SemaphorePermit { semaphore: self }
+    }
+
+    /// The number of permits available now (Python: `sem._value`). Other threads may change
+    /// it at any moment.
+    #[inline]
+    pub fn value(&self) -> usize {
+        self.raw.value()
+    }
+}
+
+impl Default for Semaphore {
+    /// A semaphore with one permit, as Python's `threading.Semaphore()`.
+    fn default() -> Self {
+        Self::new(1)
+    }
+}
+
+impl fmt::Debug for Semaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (value, waiters) = self.raw.snapshot();
+        f.debug_struct("Semaphore")
+            .field("value", &value)
+            .field("waiters", &waiters)
+            .finish()
+    }
+}
+
+impl Drop for SemaphorePermit<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        crate::sync::release_in_drop(|| self.semaphore.release());
+    }
+}
+
+impl fmt::Debug for SemaphorePermit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SemaphorePermit")
+            .field("semaphore", self.semaphore)
+            .finish()
+    }
+}
+
+/// A semaphore that refuses to be released past its initial value, Python's
+/// `threading.BoundedSemaphore(value)`.
+///
+/// It is a [`Semaphore`] whose [`release`](BoundedSemaphore::release) fails with
+/// [`ReleaseError::TooManyReleases`] when the value would exceed the initial value, whichever
+/// thread releases: such a release is usually a bug (a permit given back twice), and this
+/// catches it.
+///
+/// ```
+/// # threadproof::real_threads_only! {
+/// use threadproof::{BoundedSemaphore, ReleaseError};
+///
+/// let pool = BoundedSemaphore::new(2);           // pool = threading.BoundedSemaphore(2)
+/// {
+///     let _connection = pool.permit();           // with pool:
+///     assert_eq!(pool.value(), 1);
+/// }
+/// assert_eq!(pool.value(), 2);
+/// let err = pool.release().unwrap_err();         // pool.release() raises ValueError
+/// assert_eq!(err, ReleaseError::TooManyReleases);
+/// assert_eq!(err.to_string(), "Semaphore released too many times");
+/// # }
+/// ```
+pub struct BoundedSemaphore {
+    raw: RawSemaphore,
+    initial: usize,
+}
+
+/// Holds one permit of a [`BoundedSemaphore`] until dropped (Python's `with sem:` block). Made
+/// by [`BoundedSemaphore::permit`].
+///
+/// Dropping it releases the permit. If the semaphore is already at its initial value by then
+/// (another thread released a permit it did not take), that release fails and the error is
+/// ignored: a destructor cannot report it, and the value is left unchanged.
+#[must_use = "the permit is released as soon as it is dropped"]
+pub struct BoundedSemaphorePermit<'a> {
+    semaphore: &'a BoundedSemaphore,
+}
+
+impl BoundedSemaphore {
+    /// A bounded semaphore holding `value` permits, which is also its maximum
+    /// (Python: `threading.BoundedSemaphore(value)`).
+    pub fn new(value: usize) -> Self {
+        Self {
+            raw: RawSemaphore::new(value),
+            initial: value,
+        }
+    }
+
+    /// Blocks until a permit is available and takes it (Python: `sem.acquire()`).
+    #[inline]
+    pub fn acquire(&self) {
+        self.raw.acquire(None, self, "BoundedSemaphore");
+    }
+
+    /// Takes a permit if one is available now, without blocking; returns whether it did
+    /// (Python: `sem.acquire(blocking=False)`).
+    #[inline]
+    pub fn try_acquire(&self) -> bool {
+        let acquired = self.raw.try_acquire();
+        if acquired {
+            trace::acquired(self, "BoundedSemaphore", "acquire");
+        }
+        acquired
+    }
+
+    /// Blocks for at most `timeout` to take a permit; returns whether it did
+    /// (Python: `sem.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
+    #[inline]
+    pub fn acquire_timeout(&self, timeout: Duration) -> bool {
+        self.raw
+            .acquire(Some(Deadline::after(timeout)), self, "BoundedSemaphore")
+    }
+
+    /// Gives back one permit, waking one waiting thread if there is one
+    /// (Python: `sem.release()`).
+    ///
+    /// # Errors
+    /// [`ReleaseError::TooManyReleases`] if the value is already the initial value; nothing
+    /// changes.
+    #[inline]
+    pub fn release(&self) -> Result<(), ReleaseError> {
+        self.release_n(1)
+    }
+
+    /// Gives back `n` permits at once, waking up to `n` waiting threads
+    /// (Python: `sem.release(n)`). All or nothing: a release that would overshoot the initial
+    /// value adds no permit at all.
+    ///
+    /// # Errors
+    /// [`ReleaseError::ZeroCount`] if `n` is 0, and [`ReleaseError::TooManyReleases`] if the
+    /// value would exceed the initial value; in both cases nothing changes.
+    #[inline]
+    pub fn release_n(&self, n: usize) -> Result<(), ReleaseError> {
+        if n == 0 {
+            return Err(ReleaseError::ZeroCount);
+        }
+        if !self.raw.release(n, self.initial) {
+            return Err(ReleaseError::TooManyReleases);
+        }
+        RawSemaphore::trace_released(self, "BoundedSemaphore", n);
+        Ok(())
+    }
+
+    /// Blocks until a permit is taken, and returns a guard that gives it back when dropped
+    /// (Python: `with sem:`).
+    #[inline]
+    pub fn permit(&self) -> BoundedSemaphorePermit<'_> {
+        self.acquire();
+        BoundedSemaphorePermit { semaphore: self }
+    }
+
+    /// The number of permits available now (Python: `sem._value`). Other threads may change
+    /// it at any moment.
+    #[inline]
+    pub fn value(&self) -> usize {
+        self.raw.value()
+    }
+
+    /// The initial value, which is also the most the value may be (Python:
+    /// `sem._initial_value`).
+    #[inline]
+    pub fn initial_value(&self) -> usize {
+        self.initial
+    }
+}
+
+impl Default for BoundedSemaphore {
+    /// A bounded semaphore with one permit, as Python's `threading.BoundedSemaphore()`.
+    fn default() -> Self {
+        Self::new(1)
+    }
+}
+
+impl fmt::Debug for BoundedSemaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (value, waiters) = self.raw.snapshot();
+        f.debug_struct("BoundedSemaphore")
+            .field("value", &value)
+            .field("initial_value", &self.initial)
+            .field("waiters", &waiters)
+            .finish()
+    }
+}
+
+impl Drop for BoundedSemaphorePermit<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        crate::sync::release_in_drop(|| {
+            let _ = self.semaphore.release();
+        });
+    }
+}
+
+impl fmt::Debug for BoundedSemaphorePermit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BoundedSemaphorePermit")
+            .field("semaphore", self.semaphore)
+            .finish()
+    }
+}

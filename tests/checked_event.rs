@@ -1,0 +1,106 @@
+#![cfg(any(loom, shuttle))]
+//! `Event` over every interleaving: a set releases every waiter, and a set followed at once by
+//! a clear still releases the threads already waiting (C39, C41).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use threadproof::explore::{Exploration, Explorer, Outcome};
+use threadproof::sync::thread;
+use threadproof::trace;
+use threadproof::Event;
+
+/// Under the checkers a non-zero timeout never passes: a timed wait returns true only when a
+/// set released it.
+const LONG: Duration = Duration::from_secs(60);
+
+fn report(name: &str, run: &Exploration) {
+    println!(
+        "{name}: {} executions in {:?} under {}",
+        run.executions,
+        run.elapsed,
+        run.checker.name()
+    );
+}
+
+fn worker(
+    name: &str,
+    f: impl FnOnce() + Send + 'static,
+) -> threadproof::sync::thread::JoinHandle<()> {
+    thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(f)
+        .unwrap()
+}
+
+#[test]
+fn c39_set_releases_every_waiter() {
+    let run = Explorer::exhaustive().run(|| {
+        let event = Arc::new(Event::new());
+        let workers = vec![
+            {
+                let event = event.clone();
+                worker("Thread-1", move || event.wait())
+            },
+            {
+                let event = event.clone();
+                worker("Thread-2", move || assert!(event.wait_timeout(LONG)))
+            },
+        ];
+        event.set();
+        for w in workers {
+            w.join().unwrap();
+        }
+        assert!(event.is_set());
+    });
+    report("c39_set_releases_every_waiter", &run);
+    assert_eq!(run.outcome, Outcome::Passed);
+    assert!(run.executions > 1);
+}
+
+/// Executions of the C41 model in which the boss found both workers already waiting.
+static BOTH_WERE_WAITING: AtomicUsize = AtomicUsize::new(0);
+
+#[test]
+fn c41_set_then_clear_releases_the_threads_already_waiting() {
+    let run = Explorer::exhaustive().run(|| {
+        let event = Arc::new(Event::new());
+        let workers = vec![
+            {
+                let event = event.clone();
+                worker("Thread-1", move || assert!(event.wait_timeout(LONG)))
+            },
+            {
+                let event = event.clone();
+                worker("Thread-2", move || assert!(event.wait_timeout(LONG)))
+            },
+        ];
+        // The boss is the main thread here: a third spawned thread makes the model too large
+        // for shuttle's search.
+        //
+        // The trace records a waiter inside the event's mutex just before it waits, so once
+        // set() takes that mutex, a worker seen here is really waiting. Spinning until both
+        // are would never end under shuttle's depth-first search, which may always pick the
+        // spinning thread again; the checker instead reaches the interleavings where both are
+        // already waiting, and the others check a plain set.
+        // Spawning is no scheduling point: yield once, so that the workers may run first.
+        thread::yield_now();
+        let both_waiting = trace::blocked().len() == 2;
+        event.set();
+        if both_waiting {
+            event.clear();
+            BOTH_WERE_WAITING.fetch_add(1, Ordering::Relaxed);
+        }
+        for w in workers {
+            w.join().unwrap();
+        }
+    });
+    report(
+        "c41_set_then_clear_releases_the_threads_already_waiting",
+        &run,
+    );
+    assert_eq!(run.outcome, Outcome::Passed);
+    assert!(run.executions > 1);
+    assert!(BOTH_WERE_WAITING.load(Ordering::Relaxed) > 0);
+}
