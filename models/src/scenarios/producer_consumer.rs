@@ -1,0 +1,245 @@
+//! The tutorial's sections 生产者消费者模型 (producer and consumers, forms 1 and 2) and
+//! 队列的其他方法 (`task_done` and `join`): a producer `A` and consumers `B1`, `B2`, `B3`
+//! around one `queue.Queue()`.
+//!
+//! ```python
+//! # form 1                                # form 2
+//! def producer(name):                     def producer(name):
+//!     ...                                     ...
+//!     q.put(count)                            q.put(count)
+//!     q.task_done()                           q.join()
+//! def consumer(name):                     def consumer(name):
+//!     q.join()                                value = q.get()
+//!     value = q.get()                         q.task_done()
+//! ```
+//!
+//! The tutorial's loops run forever; here the producer makes `value` items and then shuts the
+//! queue down (`q.shutdown()`, Python 3.13), so each consumer's next `get` fails and it stops.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use threadproof::queue::Queue;
+use threadproof::sync::thread;
+use threadproof::trace;
+
+use crate::model::{Ending, Model, Size, Verdict};
+use crate::spawn_named;
+
+/// `producer_consumer_form1`: the producer calls `put` then `task_done`, the consumers `join`
+/// then `get`. The join looks like flow control, but the producer's own `task_done` has
+/// already brought the count back to zero, so it waits for nothing. Claim: the queue never
+/// holds more than one item: violated.
+pub fn producer_consumer_form1() -> Model {
+    Model {
+        name: "producer_consumer_form1",
+        section: "生产者消费者模型 / 形式1 (form 1)",
+        claim: "the queue never holds more than one item",
+        expected: Verdict::Violated,
+        threads_are: "consumers",
+        value_means: "items",
+        // One consumer: with two, loom's full search runs for minutes.
+        small: Size {
+            threads: 1,
+            value: 2,
+        },
+        tutorial: Size {
+            threads: 3,
+            value: 5,
+        },
+        must_reach: None,
+        program: form1,
+    }
+}
+
+/// `producer_consumer_form2`: the producer calls `put` then `join`, the consumers `get` then
+/// `task_done`. Claims: the queue never holds more than one item, every item is consumed
+/// exactly once, and each `join` returns only after that item's `task_done`: holds.
+pub fn producer_consumer_form2() -> Model {
+    Model {
+        name: "producer_consumer_form2",
+        section: "生产者消费者模型 / 形式2 (form 2)",
+        claim: "the queue never holds more than one item, each item is consumed once, \
+                and join returns only after that item's task_done",
+        expected: Verdict::Holds,
+        program: form2,
+        ..producer_consumer_form1()
+    }
+}
+
+/// `queue_join_task_done`: the main thread puts items; workers `get` and `task_done` them; a
+/// joiner calls `join`. Claim: `join` returns if and only if every item put has been marked
+/// done (it returns after the last `task_done`, and never hangs): holds.
+pub fn queue_join_task_done() -> Model {
+    Model {
+        name: "queue_join_task_done",
+        section: "队列的其他方法 (task_done / join)",
+        claim: "join returns if and only if every item put has been marked done",
+        expected: Verdict::Holds,
+        threads_are: "workers",
+        value_means: "items",
+        small: Size {
+            threads: 2,
+            value: 2,
+        },
+        tutorial: Size {
+            threads: 3,
+            value: 5,
+        },
+        must_reach: None,
+        program: join_task_done,
+    }
+}
+
+fn pause() {
+    // time.sleep(random.randrange(2)): under the checkers, a point where another thread may run.
+    thread::sleep(Duration::from_millis(500));
+}
+
+/// Notes how many items the queue holds right after a put, keeping the most seen.
+fn note_size(queue: &Queue<usize>, most: &AtomicUsize) -> usize {
+    let size = queue.qsize();
+    most.fetch_max(size, Ordering::SeqCst);
+    size
+}
+
+fn form1(size: Size) -> Ending {
+    let q = Arc::new(Queue::new(0));
+    trace::label(&*q, "q");
+    let most = Arc::new(AtomicUsize::new(0));
+    let producer = {
+        let (q, most) = (Arc::clone(&q), Arc::clone(&most));
+        spawn_named("A".to_owned(), move || {
+            for count in 0..size.value {
+                pause();
+                q.put(count).expect("the queue is open");
+                let size = note_size(&q, &most);
+                trace::step("q.put", format!("生产数据 {count}, qsize {size}"));
+                q.task_done().expect("one task_done per put");
+            }
+            q.shutdown(false);
+        })
+    };
+    let consumers: Vec<_> = (1..=size.threads)
+        .map(|i| {
+            let q = Arc::clone(&q);
+            spawn_named(format!("B{i}"), move || loop {
+                pause();
+                q.join();
+                match q.get() {
+                    Ok(value) => trace::step("q.get", format!("消费数据 {value}")),
+                    Err(_) => break,
+                }
+            })
+        })
+        .collect();
+    producer.join().expect("the producer panicked");
+    for c in consumers {
+        c.join().expect("a consumer panicked");
+    }
+    let most = most.load(Ordering::SeqCst);
+    Ending::new(format!("queue held at most {most}"), most <= 1)
+}
+
+fn form2(size: Size) -> Ending {
+    let q = Arc::new(Queue::new(0));
+    trace::label(&*q, "q");
+    let most = Arc::new(AtomicUsize::new(0));
+    // For each item: how many times it was consumed, and whether its task_done has begun.
+    let consumed: Arc<Vec<AtomicUsize>> =
+        Arc::new((0..size.value).map(|_| AtomicUsize::new(0)).collect());
+    let done: Arc<Vec<AtomicBool>> =
+        Arc::new((0..size.value).map(|_| AtomicBool::new(false)).collect());
+    let early_join = Arc::new(AtomicBool::new(false));
+    let producer = {
+        let (q, most, done, early_join) = (
+            Arc::clone(&q),
+            Arc::clone(&most),
+            Arc::clone(&done),
+            Arc::clone(&early_join),
+        );
+        spawn_named("A".to_owned(), move || {
+            for count in 0..size.value {
+                pause();
+                q.put(count).expect("the queue is open");
+                let size = note_size(&q, &most);
+                trace::step("q.put", format!("生产数据 {count}, qsize {size}"));
+                q.join();
+                if !done[count].load(Ordering::SeqCst) {
+                    early_join.store(true, Ordering::SeqCst);
+                }
+            }
+            q.shutdown(false);
+        })
+    };
+    let consumers: Vec<_> = (1..=size.threads)
+        .map(|i| {
+            let (q, consumed, done) = (Arc::clone(&q), Arc::clone(&consumed), Arc::clone(&done));
+            spawn_named(format!("B{i}"), move || loop {
+                pause();
+                match q.get() {
+                    Ok(value) => {
+                        consumed[value].fetch_add(1, Ordering::SeqCst);
+                        done[value].store(true, Ordering::SeqCst);
+                        q.task_done().expect("one task_done per get");
+                        trace::step("q.get", format!("消费数据 {value}"));
+                    }
+                    Err(_) => break,
+                }
+            })
+        })
+        .collect();
+    producer.join().expect("the producer panicked");
+    for c in consumers {
+        c.join().expect("a consumer panicked");
+    }
+    let most = most.load(Ordering::SeqCst);
+    let once = consumed.iter().all(|c| c.load(Ordering::SeqCst) == 1);
+    let early = early_join.load(Ordering::SeqCst);
+    Ending::new(
+        format!(
+            "queue held at most {most}, each item consumed once: {once}, a join returned early: {early}"
+        ),
+        most <= 1 && once && !early,
+    )
+}
+
+fn join_task_done(size: Size) -> Ending {
+    let q = Arc::new(Queue::new(0));
+    trace::label(&*q, "q");
+    for item in 0..size.value {
+        q.put(item).expect("the queue is open");
+    }
+    let marked = Arc::new(AtomicUsize::new(0));
+    let mut threads: Vec<_> = (1..=size.threads)
+        .map(|i| {
+            let (q, marked) = (Arc::clone(&q), Arc::clone(&marked));
+            spawn_named(format!("Worker-{i}"), move || {
+                while let Ok(item) = q.get_nowait() {
+                    trace::step("q.get_nowait", item);
+                    marked.fetch_add(1, Ordering::SeqCst);
+                    q.task_done().expect("one task_done per get");
+                }
+            })
+        })
+        .collect();
+    let seen = Arc::new(AtomicUsize::new(usize::MAX));
+    {
+        let (q, marked, seen) = (Arc::clone(&q), Arc::clone(&marked), Arc::clone(&seen));
+        threads.push(spawn_named("Joiner".to_owned(), move || {
+            q.join();
+            let now = marked.load(Ordering::SeqCst);
+            trace::step("q.join() returned", format!("{now} marked done"));
+            seen.store(now, Ordering::SeqCst);
+        }));
+    }
+    for t in threads {
+        t.join().expect("a thread panicked");
+    }
+    let seen = seen.load(Ordering::SeqCst);
+    Ending::new(
+        format!("join returned with {seen} of {} done", size.value),
+        seen == size.value,
+    )
+}

@@ -1,0 +1,78 @@
+//! The tutorial's section 信号量 Semaphore: ten threads share a `Semaphore(3)`, so at most
+//! three are inside at once.
+//!
+//! ```python
+//! class MyThread(threading.Thread):
+//!     def run(self):
+//!         if semaphore.acquire():
+//!             print(self.name, time.ctime())
+//!             time.sleep(2)
+//!             semaphore.release()
+//! ```
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use threadproof::sync::thread;
+use threadproof::{trace, Semaphore};
+
+use crate::model::{Ending, Model, Size, Verdict};
+use crate::spawn_named;
+
+/// `semaphore_limit`: never more threads inside than the semaphore's value, and some
+/// execution has exactly that many inside at once: holds.
+pub fn semaphore_limit() -> Model {
+    Model {
+        name: "semaphore_limit",
+        section: "信号量 Semaphore",
+        claim: "never more threads inside than the semaphore's value, and that value is reached",
+        expected: Verdict::Holds,
+        threads_are: "threads",
+        value_means: "semaphore value",
+        small: Size {
+            threads: 3,
+            value: 2,
+        },
+        tutorial: Size {
+            threads: 10,
+            value: 3,
+        },
+        must_reach: Some(|size| most_inside(size.value)),
+        program: limit,
+    }
+}
+
+fn most_inside(n: usize) -> String {
+    format!("at most {n} inside at once")
+}
+
+fn limit(size: Size) -> Ending {
+    let semaphore = Arc::new(Semaphore::new(size.value));
+    trace::label(&*semaphore, "semaphore");
+    let inside = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (1..=size.threads)
+        .map(|i| {
+            let (semaphore, inside, most) = (
+                Arc::clone(&semaphore),
+                Arc::clone(&inside),
+                Arc::clone(&most),
+            );
+            spawn_named(format!("Thread-{i}"), move || {
+                semaphore.acquire();
+                let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                trace::step("inside", format!("{now} inside"));
+                thread::sleep(Duration::from_secs(2));
+                inside.fetch_sub(1, Ordering::SeqCst);
+                semaphore.release();
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("a thread panicked");
+    }
+    let most = most.load(Ordering::SeqCst);
+    Ending::new(most_inside(most), most <= size.value)
+}
