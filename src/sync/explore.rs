@@ -304,7 +304,8 @@ mod backend {
 
 /// Depth-first search over shuttle's schedules with a preemption bound, as loom bounds its own:
 /// switching away from a thread that could go on counts as a preemption, and an execution
-/// makes at most `bound` of them. Switches at a blocked, finished or yielding thread are free.
+/// makes at most `bound` of them. Switches at a blocked, finished or yielding thread are free,
+/// and a yielding thread (a `sleep`) lets another runnable thread go first, as under loom.
 #[cfg(shuttle)]
 mod bounded {
     use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
@@ -367,11 +368,18 @@ mod bounded {
                 let level = &self.levels[self.step];
                 level.options[level.chosen]
             } else {
+                let others = || {
+                    runnable
+                        .iter()
+                        .map(|t| t.id())
+                        .filter(|t| Some(*t) != current)
+                };
                 let options: Vec<TaskId> = match continuing {
                     Some(c) if self.preemptions >= self.bound => vec![c],
-                    Some(c) => std::iter::once(c)
-                        .chain(runnable.iter().map(|t| t.id()).filter(|t| *t != c))
-                        .collect(),
+                    Some(c) => std::iter::once(c).chain(others()).collect(),
+                    // A yielding thread lets the others go first, as loom's yield does; it
+                    // runs again at once only if nobody else can.
+                    None if is_yielding && others().next().is_some() => others().collect(),
                     None => runnable.iter().map(|t| t.id()).collect(),
                 };
                 let first = options[0];
