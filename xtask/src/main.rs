@@ -293,9 +293,8 @@ fn list_models(binary: &Path) -> Result<Vec<Listed>, String> {
 fn run_model(binary: &Path, model: &str, mode: &str, label: &str) -> Result<Report, String> {
     let live = std::io::stderr().is_terminal();
     let start = Instant::now();
-    eprint!("{label:<22} {model:<26} ...");
-    if !live {
-        eprintln!();
+    if live {
+        eprint!("{label:<22} {model:<26} ...");
     }
     let mut child = Command::new(binary)
         .args(["run", model, "--mode", mode, "--progress"])
@@ -309,6 +308,7 @@ fn run_model(binary: &Path, model: &str, mode: &str, label: &str) -> Result<Repo
         let (other_lines, label, model) =
             (Arc::clone(&other_lines), label.to_owned(), model.to_owned());
         std::thread::spawn(move || {
+            let mut next_line = Duration::from_secs(5);
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 match line.strip_prefix("progress ") {
                     Some(count) if live && start.elapsed() > Duration::from_secs(1) => {
@@ -317,6 +317,14 @@ fn run_model(binary: &Path, model: &str, mode: &str, label: &str) -> Result<Repo
                             start.elapsed().as_secs_f64()
                         );
                         let _ = std::io::stderr().flush();
+                    }
+                    // Without a terminal to redraw, a line every five seconds.
+                    Some(count) if !live && start.elapsed() > next_line => {
+                        eprintln!(
+                            "{label:<22} {model:<26} {count:>9} executions, {:.0} s",
+                            start.elapsed().as_secs_f64()
+                        );
+                        next_line += Duration::from_secs(5);
                     }
                     Some(_) => {}
                     None => {
