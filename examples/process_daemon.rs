@@ -1,4 +1,4 @@
-//! The seed's daemon snippet: three daemonic processes that would print after a second, and a
+//! The tutorial's daemon snippet: three daemonic processes that would print after a second, and a
 //! main process that prints `over` and ends, terminating them first. Only `over` is printed.
 //!
 //! ```text
@@ -9,7 +9,7 @@
 // Laid out by hand: each line carries the Python line it stands for.
 #[cfg(not(any(loom, shuttle)))]
 #[rustfmt::skip]
-mod seed {
+mod tutorial {
     use std::time::Duration;
 
     use serde::{Deserialize, Serialize};
@@ -48,7 +48,7 @@ mod seed {
 
 #[cfg(not(any(loom, shuttle)))]
 fn main() -> Result<(), threadproof::ProcessError> {
-    seed::main()
+    tutorial::main()
 }
 
 #[cfg(any(loom, shuttle))]

@@ -1,4 +1,4 @@
-//! The seed's parent/child snippet: each process prints its name, its parent's pid and its
+//! The tutorial's parent/child snippet: each process prints its name, its parent's pid and its
 //! own. The child's parent is the main process.
 //!
 //! ```text
@@ -14,7 +14,7 @@
 // Laid out by hand: each line carries the Python line it stands for.
 #[cfg(not(any(loom, shuttle)))]
 #[rustfmt::skip]
-mod seed {
+mod tutorial {
     use std::time::Duration;
 
     use threadproof::process::{self, Entry, EntryPoints, Process};
@@ -39,7 +39,7 @@ mod seed {
 
 #[cfg(not(any(loom, shuttle)))]
 fn main() -> Result<(), threadproof::ProcessError> {
-    seed::main()
+    tutorial::main()
 }
 
 #[cfg(any(loom, shuttle))]

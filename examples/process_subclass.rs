@@ -1,4 +1,4 @@
-//! The seed's `Process` subclass snippet: a type whose `run` says what its process does.
+//! The tutorial's `Process` subclass snippet: a type whose `run` says what its process does.
 //! Processes are named after the type.
 //!
 //! ```text
@@ -14,7 +14,7 @@
 // Laid out by hand: each line carries the Python line it stands for.
 #[cfg(not(any(loom, shuttle)))]
 #[rustfmt::skip]
-mod seed {
+mod tutorial {
     use std::time::Duration;
 
     use serde::{Deserialize, Serialize};
@@ -55,7 +55,7 @@ mod seed {
 
 #[cfg(not(any(loom, shuttle)))]
 fn main() -> Result<(), threadproof::ProcessError> {
-    seed::main()
+    tutorial::main()
 }
 
 #[cfg(any(loom, shuttle))]

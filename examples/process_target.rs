@@ -1,4 +1,4 @@
-//! The seed's first `multiprocessing` snippet: three processes run a target function, the
+//! The tutorial's first `multiprocessing` snippet: three processes run a target function, the
 //! main process joins them and prints `end`.
 //!
 //! ```text
@@ -14,7 +14,7 @@
 // Laid out by hand: each line carries the Python line it stands for.
 #[cfg(not(any(loom, shuttle)))]
 #[rustfmt::skip]
-mod seed {
+mod tutorial {
     use std::time::Duration;
 
     use threadproof::process::{self, Entry, EntryPoints, Process};
@@ -49,7 +49,7 @@ mod seed {
 
 #[cfg(not(any(loom, shuttle)))]
 fn main() -> Result<(), threadproof::ProcessError> {
-    seed::main()
+    tutorial::main()
 }
 
 #[cfg(any(loom, shuttle))]

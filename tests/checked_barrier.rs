@@ -5,32 +5,13 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use threadproof::explore::{Exploration, Explorer, Outcome};
-use threadproof::sync::thread::{self, JoinHandle};
+use threadproof::explore::Explorer;
+use threadproof::sync::thread::{self};
 use threadproof::trace;
 use threadproof::{Barrier, BrokenBarrierError};
 
-fn report(name: &str, run: &Exploration) {
-    println!(
-        "{name}: {} executions in {:?} under {}",
-        run.executions,
-        run.elapsed,
-        run.checker.name()
-    );
-}
-
-fn spawn<T: Send + 'static>(name: &str, f: impl FnOnce() -> T + Send + 'static) -> JoinHandle<T> {
-    thread::Builder::new()
-        .name(name.to_owned())
-        .spawn(f)
-        .unwrap()
-}
-
-fn assert_passed(name: &str, run: &Exploration) {
-    report(name, run);
-    assert_eq!(run.outcome, Outcome::Passed);
-    assert!(run.executions > 1);
-}
+mod common;
+use common::{assert_passed, spawn};
 
 #[test]
 fn c44_three_parties_get_the_indexes_0_1_2() {

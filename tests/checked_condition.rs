@@ -14,45 +14,16 @@
 
 use std::sync::Arc;
 
-use threadproof::explore::{Checker, Exploration, Explorer, Outcome, Search};
 use threadproof::sync::thread::{Builder, JoinHandle};
 use threadproof::{trace, Condition};
+
+mod common;
+use common::{assert_passed, explorer};
 
 /// The preemption bound of shuttle's search of the two-waiter models, which loom exhausts
 /// without one: shuttle's depth-first search has no partial-order reduction, and these models
 /// have millions of schedules (`notify_all` of two: about two million, 47 s).
 const SHUTTLE_BOUND: Option<usize> = Some(4);
-
-/// Prints what the checker did and checks that every execution passed and that the checker
-/// branched.
-fn assert_passed(name: &str, run: &Exploration) {
-    println!(
-        "{name}: {} {} executions in {:.2?} ({})",
-        run.checker.name(),
-        run.executions,
-        run.elapsed,
-        match run.search {
-            Search::Exhaustive {
-                preemption_bound: Some(bound),
-            } => format!("preemption bound {bound}"),
-            _ => "no bound".to_owned(),
-        }
-    );
-    assert_eq!(run.outcome, Outcome::Passed, "{name}");
-    assert!(run.executions > 1, "{name}: the checker did not branch");
-}
-
-/// An exhaustive search, up to a preemption bound where one is given for this checker.
-fn explorer(loom_bound: Option<usize>, shuttle_bound: Option<usize>) -> Explorer {
-    let bound = match Checker::CURRENT {
-        Checker::Loom => loom_bound,
-        Checker::Shuttle => shuttle_bound,
-        Checker::RealThreads => None,
-    };
-    Explorer::with_search(Search::Exhaustive {
-        preemption_bound: bound,
-    })
-}
 
 /// What the notifier has granted, kept under `cond`'s lock.
 #[derive(Default)]

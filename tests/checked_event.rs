@@ -6,23 +6,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use threadproof::explore::{Exploration, Explorer, Outcome};
+use threadproof::explore::{Explorer, Outcome};
 use threadproof::sync::thread;
 use threadproof::trace;
 use threadproof::Event;
 
+mod common;
+use common::report;
+
 /// Under the checkers a non-zero timeout never passes: a timed wait returns true only when a
 /// set released it.
 const LONG: Duration = Duration::from_secs(60);
-
-fn report(name: &str, run: &Exploration) {
-    println!(
-        "{name}: {} executions in {:?} under {}",
-        run.executions,
-        run.elapsed,
-        run.checker.name()
-    );
-}
 
 fn worker(
     name: &str,

@@ -10,45 +10,14 @@
 
 use std::sync::Arc;
 
-use threadproof::explore::{Checker, Exploration, Explorer, Outcome, Search};
+use threadproof::explore::{Checker, Explorer, Outcome, Search};
 use threadproof::sync::atomic::{AtomicUsize, Ordering};
-use threadproof::sync::thread::{Builder, JoinHandle};
 use threadproof::{trace, Lock, ReleaseError};
 
-/// Prints what the checker did and checks that every execution passed and that it branched.
-fn assert_passed(name: &str, run: &Exploration) {
-    println!(
-        "{name}: {} {} executions in {:.2?} ({})",
-        run.checker.name(),
-        run.executions,
-        run.elapsed,
-        match run.search {
-            Search::Exhaustive {
-                preemption_bound: Some(bound),
-            } => format!("preemption bound {bound}"),
-            _ => "no bound".to_owned(),
-        }
-    );
-    assert_eq!(run.outcome, Outcome::Passed, "{name}");
-    assert!(run.executions > 1, "{name}: the checker did not branch");
-}
+mod common;
+use common::{assert_passed, explorer, spawn};
 
-/// An exhaustive search without a bound; under shuttle, for models loom proves, an exhaustive
-/// search of the schedules with at most `shuttle_bound` preemptions.
-fn explorer(shuttle_bound: Option<usize>) -> Explorer {
-    match (Checker::CURRENT, shuttle_bound) {
-        (Checker::Shuttle, Some(bound)) => Explorer::with_search(Search::Exhaustive {
-            preemption_bound: Some(bound),
-        }),
-        _ => Explorer::exhaustive(),
-    }
-}
-
-fn spawn_named(name: &str, f: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
-    Builder::new().name(name.to_owned()).spawn(f).unwrap()
-}
-
-/// The seed's `sub()`: `temp = num - 1; num = temp`, a read and a separate write, safe only
+/// The tutorial's `sub()`: `temp = num - 1; num = temp`, a read and a separate write, safe only
 /// under the lock. Relaxed on purpose: only the lock orders these accesses.
 fn sub(lock: &Lock, num: &AtomicUsize) {
     lock.acquire();
@@ -66,7 +35,7 @@ fn lock_never_loses_an_update_of_two_threads() {
         let handles: Vec<_> = (1..=2)
             .map(|i| {
                 let (lock, num) = (lock.clone(), num.clone());
-                spawn_named(&format!("Thread-{i}"), move || sub(&lock, &num))
+                spawn(&format!("Thread-{i}"), move || sub(&lock, &num))
             })
             .collect();
         for h in handles {
@@ -85,7 +54,7 @@ fn blocked_acquirers_all_get_the_lock() {
     // acquire it, then releases it. A lost wakeup (say, a woken waiter that takes the lock
     // without keeping it marked contended, so its release wakes nobody) leaves a thread
     // blocked forever: the checker reports a deadlock. Mutual exclusion is checked too.
-    let run = explorer(Some(4)).run(|| {
+    let run = explorer(None, Some(4)).run(|| {
         let lock = Arc::new(Lock::new());
         let num = Arc::new(AtomicUsize::new(100));
         trace::label(&*lock, "lock");
@@ -93,7 +62,7 @@ fn blocked_acquirers_all_get_the_lock() {
         let handles: Vec<_> = (1..=2)
             .map(|i| {
                 let (lock, num) = (lock.clone(), num.clone());
-                spawn_named(&format!("Thread-{i}"), move || sub(&lock, &num))
+                spawn(&format!("Thread-{i}"), move || sub(&lock, &num))
             })
             .collect();
         let temp = num.load(Ordering::Relaxed) - 1;
@@ -128,7 +97,7 @@ fn three_contending_threads_all_get_the_lock_within_a_preemption_bound() {
         let handles: Vec<_> = (1..=3)
             .map(|i| {
                 let (lock, num) = (lock.clone(), num.clone());
-                spawn_named(&format!("Thread-{i}"), move || sub(&lock, &num))
+                spawn(&format!("Thread-{i}"), move || sub(&lock, &num))
             })
             .collect();
         for h in handles {
@@ -150,14 +119,14 @@ fn lock_released_by_another_thread_unblocks_its_waiter() {
         lock.acquire();
         let waiter = {
             let lock = lock.clone();
-            spawn_named("Thread-1", move || {
+            spawn("Thread-1", move || {
                 lock.acquire();
                 assert!(lock.locked());
             })
         };
         let releaser = {
             let lock = lock.clone();
-            spawn_named("Thread-2", move || {
+            spawn("Thread-2", move || {
                 assert_eq!(lock.release(), Ok(()));
             })
         };
@@ -178,7 +147,7 @@ fn guard_released_by_a_panic_lets_the_next_thread_in() {
         let lock = Arc::new(Lock::new());
         let panicker = {
             let lock = lock.clone();
-            spawn_named("Thread-1", move || {
+            spawn("Thread-1", move || {
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let _held = lock.lock();
                     std::panic::resume_unwind(Box::new("inside with"));
@@ -188,7 +157,7 @@ fn guard_released_by_a_panic_lets_the_next_thread_in() {
         };
         let other = {
             let lock = lock.clone();
-            spawn_named("Thread-2", move || drop(lock.lock()))
+            spawn("Thread-2", move || drop(lock.lock()))
         };
         panicker.join().unwrap();
         other.join().unwrap();
@@ -200,7 +169,7 @@ fn guard_released_by_a_panic_lets_the_next_thread_in() {
 
 #[test]
 fn locks_taken_in_opposite_orders_deadlock_and_the_trace_names_both_holds() {
-    // The seed's deadlock: action_a takes lock_a then lock_b, action_b the reverse.
+    // The tutorial's deadlock: action_a takes lock_a then lock_b, action_b the reverse.
     let run = Explorer::exhaustive().run(|| {
         let lock_a = Arc::new(Lock::new());
         let lock_b = Arc::new(Lock::new());
@@ -208,14 +177,14 @@ fn locks_taken_in_opposite_orders_deadlock_and_the_trace_names_both_holds() {
         trace::label(&*lock_b, "lock_b");
         let t1 = {
             let (a, b) = (lock_a.clone(), lock_b.clone());
-            spawn_named("Thread-1", move || {
+            spawn("Thread-1", move || {
                 let _a = a.lock();
                 let _b = b.lock();
             })
         };
         let t2 = {
             let (a, b) = (lock_a.clone(), lock_b.clone());
-            spawn_named("Thread-2", move || {
+            spawn("Thread-2", move || {
                 let _b = b.lock();
                 let _a = a.lock();
             })

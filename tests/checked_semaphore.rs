@@ -8,27 +8,13 @@ use std::sync::Arc;
 
 use threadproof::explore::{Exploration, Explorer, Outcome};
 use threadproof::sync::atomic::{AtomicUsize, Ordering};
-use threadproof::sync::thread::{self, JoinHandle};
 use threadproof::trace;
 use threadproof::{BoundedSemaphore, ReleaseError, Semaphore};
 
-fn report(name: &str, run: &Exploration) {
-    println!(
-        "{name}: {} executions in {:?} under {}",
-        run.executions,
-        run.elapsed,
-        run.checker.name()
-    );
-}
+mod common;
+use common::{report, spawn};
 
-fn spawn<T: Send + 'static>(name: &str, f: impl FnOnce() -> T + Send + 'static) -> JoinHandle<T> {
-    thread::Builder::new()
-        .name(name.to_owned())
-        .spawn(f)
-        .unwrap()
-}
-
-/// The seed's `MyThread.run`: take a permit, be inside, give it back.
+/// The tutorial's `MyThread.run`: take a permit, be inside, give it back.
 fn run_inside(semaphore: &Semaphore, inside: &AtomicUsize) {
     let _permit = semaphore.permit();
     enter(inside);

@@ -9,16 +9,11 @@ use std::time::{Duration, Instant};
 
 use threadproof::{Barrier, BrokenBarrierError, PartiesError};
 
+mod common;
+use common::assert_about;
+
 const N: usize = 5;
 const T: Duration = Duration::from_millis(80);
-
-/// CPython's tolerance for a timed wait: between 0.6t and 10t.
-fn assert_about(elapsed: Duration, t: Duration) {
-    assert!(
-        elapsed >= t.mul_f64(0.6) && elapsed <= t * 10,
-        "waited {elapsed:?} for a timeout of {t:?}"
-    );
-}
 
 /// Runs `f` in `n` threads at once and returns their results.
 fn run_threads<R: Send + 'static>(n: usize, f: impl Fn() -> R + Send + Sync + 'static) -> Vec<R> {

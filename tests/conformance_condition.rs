@@ -21,19 +21,14 @@ use std::time::{Duration, Instant};
 
 use threadproof::{Condition, ConditionGuard};
 
+mod common;
+use common::assert_about;
+
 /// The timeout of the timing checks.
 const T: Duration = Duration::from_millis(80);
 
 /// Longer than any test needs: only a failure waits this long.
 const PATIENCE: Duration = Duration::from_secs(10);
-
-/// CPython's tolerance for a timeout: it took at least 0.6t and at most 10t.
-fn assert_took_about(elapsed: Duration, t: Duration) {
-    assert!(
-        elapsed >= t.mul_f64(0.6) && elapsed <= t * 10,
-        "took {elapsed:?} for a timeout of {t:?}"
-    );
-}
 
 /// A condition under test, plus two conditions the test uses to follow its waiters: `ready`
 /// counts the threads that have entered `wait`, `returned` lists (by id) those that came back.
@@ -128,7 +123,7 @@ fn c23_timed_wait_returns_false_after_about_the_timeout() {
     let mut guard = cond.lock();
     let start = Instant::now();
     assert!(!guard.wait_timeout(T));
-    assert_took_about(start.elapsed(), T);
+    assert_about(start.elapsed(), T);
     // The lock is held again after the wait.
     drop(guard);
     assert!(cond.try_lock().is_some());
@@ -290,7 +285,7 @@ fn c27_wait_for_with_a_timeout_returns_false_after_about_the_timeout() {
         T,
     );
     assert!(!result);
-    assert_took_about(start.elapsed(), T);
+    assert_about(start.elapsed(), T);
     // Checked before the wait and again after it.
     assert!(calls >= 2, "predicate checked {calls} times");
     assert!(!state.wait_for_timeout(|state| *state == 4, Duration::ZERO));

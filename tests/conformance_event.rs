@@ -1,37 +1,19 @@
 #![cfg(not(any(loom, shuttle)))]
 //! CPython's `threading.Event` behaviours (C38..C41) on real threads.
 
-use std::fmt::Debug;
 use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use threadproof::Event;
 
+mod common;
+use common::{assert_about, waiters};
+
 const T: Duration = Duration::from_millis(80);
 /// Long enough never to pass in a passing run; a wait that should have been released fails
 /// the test instead of hanging it.
 const LONG: Duration = Duration::from_secs(60);
-
-/// CPython's tolerance for a timed wait: between 0.6t and 10t.
-fn assert_about(elapsed: Duration, t: Duration) {
-    assert!(
-        elapsed >= t.mul_f64(0.6) && elapsed <= t * 10,
-        "waited {elapsed:?} for a timeout of {t:?}"
-    );
-}
-
-/// The `waiters` count the event's `Debug` shows.
-fn waiters(object: &impl Debug) -> usize {
-    let text = format!("{object:?}");
-    let at = text.find("waiters: ").expect("Debug shows waiters") + "waiters: ".len();
-    text[at..]
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
 
 /// Spins (yielding) until `n` threads wait on `event`.
 fn until_waiting(event: &Event, n: usize) {

@@ -9,16 +9,11 @@ use std::time::{Duration, Instant};
 
 use threadproof::{Lock, LockGuard, ReleaseError};
 
+mod common;
+use common::assert_about;
+
 /// The timeout of the timing checks.
 const T: Duration = Duration::from_millis(80);
-
-/// CPython's tolerance for a timeout: it took at least 0.6t and at most 10t.
-fn assert_took_about(elapsed: Duration, t: Duration) {
-    assert!(
-        elapsed >= t.mul_f64(0.6) && elapsed <= t * 10,
-        "took {elapsed:?} for a timeout of {t:?}"
-    );
-}
 
 #[test]
 fn c1_acquire_and_release_work() {
@@ -77,7 +72,7 @@ fn c7_timed_acquire_of_a_held_lock_fails_after_about_the_timeout() {
     };
     let (acquired, elapsed) = other.join().unwrap();
     assert!(!acquired);
-    assert_took_about(elapsed, T);
+    assert_about(elapsed, T);
     lock.release().unwrap();
 }
 
@@ -199,7 +194,7 @@ fn c12_all_threads_blocked_in_acquire_finish_after_releases() {
             thread::spawn(move || {
                 started_tx.send(()).unwrap();
                 let _held = lock.lock();
-                // The seed's `sub`: a read and a write, safe only under the lock.
+                // The tutorial's `sub`: a read and a write, safe only under the lock.
                 let temp = num.load(std::sync::atomic::Ordering::Relaxed) - 1;
                 thread::yield_now();
                 num.store(temp, std::sync::atomic::Ordering::Relaxed);

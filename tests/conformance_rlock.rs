@@ -10,16 +10,11 @@ use std::time::{Duration, Instant};
 
 use threadproof::{RLock, RLockGuard, ReleaseError};
 
+mod common;
+use common::assert_about;
+
 /// The timeout of the timing checks.
 const T: Duration = Duration::from_millis(80);
-
-/// CPython's tolerance for a timeout: it took at least 0.6t and at most 10t.
-fn assert_took_about(elapsed: Duration, t: Duration) {
-    assert!(
-        elapsed >= t.mul_f64(0.6) && elapsed <= t * 10,
-        "took {elapsed:?} for a timeout of {t:?}"
-    );
-}
 
 /// Runs `f` on a new thread and returns its result.
 fn on_another_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
@@ -138,7 +133,7 @@ fn c18_timed_acquire_by_a_non_owner_fails_after_about_the_timeout() {
         (other.acquire_timeout(T), start.elapsed())
     });
     assert!(!got);
-    assert_took_about(elapsed, T);
+    assert_about(elapsed, T);
     // C8 for the RLock: consistent afterwards.
     assert_eq!(r_lock.recursion_count(), 1);
     r_lock.release().unwrap();

@@ -11,27 +11,10 @@ use std::time::{Duration, Instant};
 
 use threadproof::{Barrier, BoundedSemaphore, ReleaseError, Semaphore};
 
+mod common;
+use common::{assert_about, waiters};
+
 const T: Duration = Duration::from_millis(80);
-
-/// CPython's tolerance for a timed wait: between 0.6t and 10t.
-fn assert_about(elapsed: Duration, t: Duration) {
-    assert!(
-        elapsed >= t.mul_f64(0.6) && elapsed <= t * 10,
-        "waited {elapsed:?} for a timeout of {t:?}"
-    );
-}
-
-/// The `waiters` count a semaphore's `Debug` shows.
-fn waiters(object: &impl Debug) -> usize {
-    let text = format!("{object:?}");
-    let at = text.find("waiters: ").expect("Debug shows waiters") + "waiters: ".len();
-    text[at..]
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
 
 /// Receives `n` notes that a waiter went through. A wake-up lost by the semaphore fails the
 /// test after a minute instead of hanging it.

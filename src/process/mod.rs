@@ -49,7 +49,7 @@
 //!
 //! # Example
 //!
-//! The seed's parent/child snippet (`examples/process_pid.rs` is the full program):
+//! The tutorial's parent/child snippet (`examples/process_pid.rs` is the full program):
 //!
 //! ```
 //! # threadproof::real_threads_only! {
