@@ -89,7 +89,7 @@ impl Model {
 }
 
 #[test]
-fn notify_1_wakes_exactly_one_waiter_the_first_to_wait() {
+fn notify_1_wakes_exactly_one_waiter_the_first_to_wait_shuttle_bounded_4() {
     // C24: Thread-1 waits, then Thread-2; notify(1), notify(1).
     let run = explorer(None, SHUTTLE_BOUND).run(|| {
         let model = Model::new();
@@ -105,7 +105,7 @@ fn notify_1_wakes_exactly_one_waiter_the_first_to_wait() {
 }
 
 #[test]
-fn notify_all_wakes_every_waiter() {
+fn notify_all_wakes_every_waiter_shuttle_bounded_4() {
     // C24: both waiters must come back from one notify_all, or the checker reports a deadlock.
     let run = explorer(None, SHUTTLE_BOUND).run(|| {
         let model = Model::new();
@@ -124,7 +124,7 @@ fn notify_all_wakes_every_waiter() {
 }
 
 #[test]
-fn notify_2_of_three_waiters_wakes_the_first_two() {
+fn notify_2_of_three_waiters_wakes_the_first_two_bounded_loom_3_shuttle_2() {
     // C24 with three waiters: notify(2) wakes Thread-1 and Thread-2, and Thread-3 waits for
     // the next notify. Too many schedules to exhaust: both checkers search it up to a
     // preemption bound; the two-waiter models are the proofs.

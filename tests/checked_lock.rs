@@ -49,7 +49,7 @@ fn lock_never_loses_an_update_of_two_threads() {
 }
 
 #[test]
-fn blocked_acquirers_all_get_the_lock() {
+fn blocked_acquirers_all_get_the_lock_shuttle_bounded_4() {
     // C12, with three threads: MainThread holds the lock while Thread-1 and Thread-2 come to
     // acquire it, then releases it. A lost wakeup (say, a woken waiter that takes the lock
     // without keeping it marked contended, so its release wakes nobody) leaves a thread
@@ -79,10 +79,10 @@ fn blocked_acquirers_all_get_the_lock() {
 }
 
 #[test]
-fn three_contending_threads_all_get_the_lock_within_a_preemption_bound() {
+fn three_contending_threads_all_get_the_lock_bounded_loom_4_shuttle_3() {
     // Three symmetric threads racing through the fast and slow paths. Unbounded, this model
     // takes loom about a minute, so both checkers search it up to 4 (loom) and 3 (shuttle)
-    // preemptions; `blocked_acquirers_all_get_the_lock` is the unbounded proof.
+    // preemptions; `blocked_acquirers_all_get_the_lock_shuttle_bounded_4` is loom's unbounded proof.
     let bound = match Checker::CURRENT {
         Checker::Shuttle => 3,
         _ => 4,

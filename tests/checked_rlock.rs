@@ -17,7 +17,7 @@ mod common;
 use common::{assert_passed, explorer, spawn};
 
 #[test]
-fn rlock_nested_acquires_exclude_other_threads_and_count_back_to_zero() {
+fn rlock_nested_acquires_exclude_other_threads_and_count_back_to_zero_shuttle_bounded_4() {
     // The tutorial's `action_a` with `r_lock`: each thread takes the lock twice, updates `num`
     // inside (a read and a separate write), and releases twice. C14, C17.
     let run = explorer(None, Some(4)).run(|| {
@@ -52,7 +52,7 @@ fn rlock_nested_acquires_exclude_other_threads_and_count_back_to_zero() {
 }
 
 #[test]
-fn rlock_is_released_only_by_its_owner_and_only_after_the_last_level() {
+fn rlock_is_released_only_by_its_owner_and_only_after_the_last_level_shuttle_bounded_6() {
     // C15, C16, C17: MainThread holds the lock twice. Thread-1's release is refused whenever
     // it runs; its acquire waits for MainThread's second release; after its own balanced
     // release, a further one is refused again.
