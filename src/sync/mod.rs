@@ -12,6 +12,7 @@
 //! - [`atomic`]: `AtomicBool`, `AtomicUsize`, `Ordering`,
 //! - [`thread`]: `spawn`, `Builder`, `JoinHandle`, `current`, `yield_now`, `sleep`,
 //! - [`trace`]: what the primitives record of holders and waiters in checker builds,
+//! - [`spin`]: a short wait before blocking, on real threads only (none in checker builds),
 //! - [`explore`]: runs a program under the configured checker and returns its verdict.
 //!
 //! Programs checked with loom or shuttle should spawn with [`thread::spawn`] and take thread
@@ -43,6 +44,7 @@ mod shuttle;
 use self::shuttle as backend;
 
 pub mod explore;
+pub mod spin;
 pub mod trace;
 
 pub use backend::{Arc, Condvar, Mutex, MutexGuard};
