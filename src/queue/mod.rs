@@ -30,7 +30,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use crate::sync::{trace, Condvar, Deadline, Mutex, MutexGuard};
+use crate::sync::{spin, trace, Condvar, Deadline, Mutex, MutexGuard};
 
 /// A first-in, first-out queue, Python's `queue.Queue(maxsize)`.
 ///
@@ -125,7 +125,6 @@ pub type PriorityQueue<T> = GenericQueue<T, Priority<T>>;
 /// # }
 /// ```
 pub struct GenericQueue<T, S> {
-    maxsize: usize,
     /// Python's `mutex`: every method holds it while it reads or changes the state, and the
     /// three conditions below wait on it.
     state: Mutex<State<S>>,
@@ -138,6 +137,13 @@ pub struct GenericQueue<T, S> {
     /// `join` waits here while tasks are unfinished. Notified, all waiters, by the
     /// `task_done` that brings the count to zero, and by a `shutdown(immediate)` that does.
     all_tasks_done: Condvar,
+    maxsize: usize,
+    /// The number of items, kept exact whenever the queue is empty or full (it is written only
+    /// when the count reaches or leaves 0 or `maxsize`, so that the busy path writes no shared
+    /// memory besides the state). A get that finds the queue empty, or a put that finds it
+    /// full, watches it for a moment before blocking (on real threads only; see
+    /// [`spin`](crate::sync::spin)).
+    len: spin::Hint,
     _items: PhantomData<fn(T) -> T>,
 }
 
@@ -205,6 +211,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
             all_tasks_done: Condvar::new(),
+            len: spin::Hint::new(0),
             _items: PhantomData,
         }
     }
@@ -331,6 +338,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             }
             if immediate {
                 let items = st.items.take_all();
+                self.len.set(st.items.len());
                 st.unfinished_tasks = st.unfinished_tasks.saturating_sub(items.len());
                 if st.unfinished_tasks == 0 && st.joiners > 0 {
                     self.all_tasks_done.notify_all();
@@ -381,38 +389,41 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
         if st.is_shutdown {
             return Err(PutError::ShutDown(item));
         }
-        if self.maxsize > 0 && st.items.len() >= self.maxsize {
+        if self.is_full(&st) {
             let wait = wait.started();
+            st = self.spin(st, wait, |len| self.maxsize > 0 && len >= self.maxsize);
             let mut blocked = false;
             loop {
-                let Some(left) = wait.next() else {
-                    if blocked {
-                        trace::unblocked();
-                    }
-                    return Err(PutError::Full(item));
-                };
-                if !blocked {
-                    trace::blocking(self, S::NAME, "put");
-                    blocked = true;
-                }
-                st.putters += 1;
-                st = block(&self.not_full, st, left);
-                st.putters -= 1;
-                if st.is_shutdown {
-                    trace::unblocked();
-                    return Err(PutError::ShutDown(item));
-                }
-                if st.items.len() < self.maxsize {
-                    trace::unblocked();
+                let failure = if st.is_shutdown {
+                    PutError::ShutDown(item)
+                } else if !self.is_full(&st) {
                     break;
+                } else if let Some(left) = wait.next() {
+                    if !blocked {
+                        trace::blocking(self, S::NAME, "put");
+                        blocked = true;
+                    }
+                    st.putters += 1;
+                    st = block(&self.not_full, st, left);
+                    st.putters -= 1;
+                    continue;
+                } else {
+                    PutError::Full(item)
+                };
+                if blocked {
+                    trace::unblocked();
                 }
+                return Err(failure);
+            }
+            if blocked {
+                trace::unblocked();
             }
         }
         let before = st.items.len();
         let counted = CountStored {
             st: &mut st,
             before,
-            not_empty: &self.not_empty,
+            queue: self,
             _items: PhantomData,
         };
         counted.st.items.push(item);
@@ -425,35 +436,77 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             return Ok(item);
         }
         let wait = wait.started();
+        st = self.spin(st, wait, |len| len == 0);
         let mut blocked = false;
         loop {
-            let failure = if st.is_shutdown {
-                Some(GetError::ShutDown)
-            } else {
-                match wait.next() {
-                    None => Some(GetError::Empty),
-                    Some(left) => {
-                        if !blocked {
-                            trace::blocking(self, S::NAME, "get");
-                            blocked = true;
-                        }
-                        st.getters += 1;
-                        st = block(&self.not_empty, st, left);
-                        st.getters -= 1;
-                        None
-                    }
-                }
-            };
-            if let Some(failure) = failure {
+            if let Some(item) = self.take(&mut st) {
                 if blocked {
                     trace::unblocked();
                 }
-                return Err(failure);
-            }
-            if let Some(item) = self.take(&mut st) {
-                trace::unblocked();
                 return Ok(item);
             }
+            let failure = if st.is_shutdown {
+                GetError::ShutDown
+            } else if let Some(left) = wait.next() {
+                if !blocked {
+                    trace::blocking(self, S::NAME, "get");
+                    blocked = true;
+                }
+                st.getters += 1;
+                st = block(&self.not_empty, st, left);
+                st.getters -= 1;
+                continue;
+            } else {
+                GetError::Empty
+            };
+            if blocked {
+                trace::unblocked();
+            }
+            return Err(failure);
+        }
+    }
+
+    /// True if a put would have to wait for room.
+    #[inline]
+    fn is_full(&self, st: &State<S>) -> bool {
+        self.maxsize > 0 && st.items.len() >= self.maxsize
+    }
+
+    /// Before a get or put blocks: on real threads, lets go of the mutex and watches the
+    /// `len` hint for a few rounds, while `busy(len)` (empty, or full) holds, the
+    /// queue is not shut down and `wait` has time left; retakes the mutex whenever the hint
+    /// says it changed, and returns the guard, on which the caller re-checks everything. In
+    /// checker builds the budget is spent from the start: it returns the guard untouched.
+    #[inline]
+    fn spin<'a>(
+        &'a self,
+        mut st: MutexGuard<'a, State<S>>,
+        wait: Wait,
+        busy: impl Fn(usize) -> bool,
+    ) -> MutexGuard<'a, State<S>> {
+        let mut backoff = spin::Backoff::new();
+        while !backoff.is_completed()
+            && busy(st.items.len())
+            && !st.is_shutdown
+            && wait.next().is_some()
+        {
+            drop(st);
+            backoff.snooze();
+            while busy(self.len.get()) && !backoff.is_completed() {
+                backoff.snooze();
+            }
+            st = self.state.lock();
+        }
+        st
+    }
+
+    /// Publishes the number of items `after` a change from `before`, if either is 0 or
+    /// `maxsize`: the hint must be exact whenever the queue is empty or full.
+    #[inline]
+    fn note_len(&self, before: usize, after: usize) {
+        let edge = |len: usize| len == 0 || (self.maxsize > 0 && len >= self.maxsize);
+        if edge(before) || edge(after) {
+            self.len.set(after);
         }
     }
 
@@ -461,6 +514,8 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     #[inline]
     fn take(&self, st: &mut State<S>) -> Option<T> {
         let item = st.items.pop()?;
+        let after = st.items.len();
+        self.note_len(after + 1, after);
         if st.putters > 0 {
             self.not_full.notify_one();
         }
@@ -487,17 +542,19 @@ fn block<'a, S>(
 struct CountStored<'a, 'g, T, S: Storage<T>> {
     st: &'a mut MutexGuard<'g, State<S>>,
     before: usize,
-    not_empty: &'a Condvar,
+    queue: &'a GenericQueue<T, S>,
     _items: PhantomData<fn(T)>,
 }
 
 impl<T, S: Storage<T>> Drop for CountStored<'_, '_, T, S> {
     #[inline]
     fn drop(&mut self) {
-        let added = self.st.items.len().saturating_sub(self.before);
+        let after = self.st.items.len();
+        let added = after.saturating_sub(self.before);
         self.st.unfinished_tasks += added;
+        self.queue.note_len(self.before, after);
         for _ in 0..added.min(self.st.getters) {
-            self.not_empty.notify_one();
+            self.queue.not_empty.notify_one();
         }
     }
 }
