@@ -147,6 +147,11 @@ pub struct GenericQueue<T, S> {
     _items: PhantomData<fn(T) -> T>,
 }
 
+/// The state, aligned to a cache line of its own, so that the mutex's lock word sits alone on
+/// the line before it: threads spinning on the contended lock then do not pull the state's line
+/// away from the holder in the middle of its work. The waiter counts are `u32` so that the
+/// fields a put or a get touches (the store's header, the counts, the flag) fit in the line.
+#[repr(align(64))]
 struct State<S> {
     items: S,
     unfinished_tasks: usize,
@@ -155,9 +160,9 @@ struct State<S> {
     /// notifies a condition only when somebody waits on it. A waiter counts itself before it
     /// waits and uncounts itself once it has the mutex back, so a change made while it waits
     /// always sees it.
-    getters: usize,
-    putters: usize,
-    joiners: usize,
+    getters: u32,
+    putters: u32,
+    joiners: u32,
 }
 
 /// How long a put or get may wait.
@@ -553,7 +558,7 @@ impl<T, S: Storage<T>> Drop for CountStored<'_, '_, T, S> {
         let added = after.saturating_sub(self.before);
         self.st.unfinished_tasks += added;
         self.queue.note_len(self.before, after);
-        for _ in 0..added.min(self.st.getters) {
+        for _ in 0..added.min(self.st.getters as usize) {
             self.queue.not_empty.notify_one();
         }
     }
