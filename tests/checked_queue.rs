@@ -229,6 +229,22 @@ fn c71_shutdown_wakes_a_blocked_put_with_shut_down_in_both_modes() {
     }
 }
 
+/// C67: a shutdown(false) leaves the items for the getters. A getter blocked on the empty
+/// queue, woken by a put that a shutdown follows before it runs again, still gets the item.
+#[test]
+fn c67_a_blocked_get_woken_by_a_put_and_then_a_shutdown_gets_the_item() {
+    check("c67 put then shutdown", || {
+        let q = Arc::new(Queue::new(0));
+        let getter = thread::spawn({
+            let q = Arc::clone(&q);
+            move || q.get()
+        });
+        q.put(1).unwrap();
+        q.shutdown(false);
+        assert_eq!(getter.join().unwrap(), Ok(1));
+    });
+}
+
 /// As CPython's test_shutdown_get: the two items are in the queue before the three getters
 /// start, so the third getter blocks (or arrives after the shutdown) in some interleavings.
 #[test]
