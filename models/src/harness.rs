@@ -284,9 +284,7 @@ impl Run {
         let Record {
             mut outcomes,
             first_violation,
-        } = Arc::try_unwrap(record)
-            .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
-            .unwrap_or_default();
+        } = std::mem::take(&mut *record.lock().unwrap_or_else(|e| e.into_inner()));
 
         let mut note = None;
         let (verdict, counterexample) = match exploration.outcome {
