@@ -269,7 +269,14 @@ fn list_models(binary: &Path) -> Result<Vec<Listed>, String> {
         .arg("list")
         .output()
         .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    String::from_utf8_lossy(&output.stdout)
+    if !output.status.success() {
+        return Err(format!(
+            "listing the models failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let models = String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|line| {
             let value: serde_json::Value =
@@ -286,7 +293,11 @@ fn list_models(binary: &Path) -> Result<Vec<Listed>, String> {
                 shuttle: field("shuttle")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, String>>()?;
+    if models.is_empty() {
+        return Err("the model list is empty".to_owned());
+    }
+    Ok(models)
 }
 
 /// Runs one model, showing which one and, after a second, a live execution count.
