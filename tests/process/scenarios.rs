@@ -18,14 +18,14 @@ use crate::children::{
     STARTS_A_CHILD,
 };
 
-/// Starts scenario `name` with `args`, its output streams piped to the test.
+/// Starts scenario `name` with `args`, its standard streams piped to and from the test.
 pub fn start(name: &str, args: &[&str], env: &[(&str, &str)]) -> Scenario {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .arg("--scenario")
         .arg(name)
         .args(args)
         .envs(env.iter().copied())
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -48,8 +48,16 @@ impl Scenario {
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("scenario printed {line:?}: {e}"))
     }
 
+    /// Tells a scenario that waits for the test (see [`wait_for_the_test`]) to go on.
+    pub fn proceed(&mut self) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin).unwrap();
+        stdin.flush().unwrap();
+    }
+
     /// Waits for the scenario to end; returns its exit status and standard error.
     pub fn finish(mut self) -> (std::process::ExitStatus, String) {
+        drop(self.child.stdin.take());
         let mut stderr = String::new();
         self.child
             .stderr
@@ -69,6 +77,12 @@ impl Drop for Scenario {
             let _ = self.child.wait();
         }
     }
+}
+
+/// Blocks until the test calls [`Scenario::proceed`] (or lets go of the scenario).
+fn wait_for_the_test() {
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
 }
 
 fn say(value: impl Serialize) {
@@ -127,6 +141,8 @@ fn at_exit() {
         p.start().unwrap();
     }
     say((daemons.each_ref().map(|p| p.pid()), other.pid()));
+    // The test looks at the children while they run, then lets this process exit.
+    wait_for_the_test();
     drop(main);
     say((daemons.each_ref().map(Process::exitcode), other.exitcode()));
 }

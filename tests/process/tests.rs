@@ -351,10 +351,11 @@ fn p4_current_process_in_a_child_is_that_process() {
 
 // P5 ------------------------------------------------------------------------------------------
 
-/// The `at-exit` scenario: its daemonic and other children, before and after its guard drops.
+/// The `at-exit` scenario: its daemonic and other children, watched while they run, and their
+/// exit codes once its guard has dropped.
 struct AtExit {
-    daemon_pids: [u32; 2],
-    other_pid: u32,
+    daemons: [Watched; 2],
+    other: Watched,
     daemon_codes: [Option<i32>; 2],
     other_code: Option<i32>,
     /// When the scenario process had exited.
@@ -364,11 +365,16 @@ struct AtExit {
 fn at_exit_scenario() -> AtExit {
     let mut scenario = scenarios::start("at-exit", &[], &[]);
     let (daemon_pids, other_pid): ([Option<u32>; 2], Option<u32>) = scenario.read();
+    // The scenario waits for the test before it lets its guard drop: every child is running.
+    let daemons = daemon_pids.map(|pid| Watched::new(pid.unwrap()));
+    let other = Watched::new(other_pid.unwrap());
+    assert!(daemons.iter().chain([&other]).all(Watched::is_alive));
+    scenario.proceed();
     let (daemon_codes, other_code) = scenario.read();
     assert!(scenario.finish().0.success());
     AtExit {
-        daemon_pids: daemon_pids.map(Option::unwrap),
-        other_pid: other_pid.unwrap(),
+        daemons,
+        other,
         daemon_codes,
         other_code,
         exited: Instant::now(),
@@ -385,12 +391,7 @@ fn p5_at_exit_daemonic_children_are_terminated_and_the_others_joined() {
 
 fn p5_a_daemonic_child_is_gone_within_a_second_of_its_parents_exit() {
     let run = at_exit_scenario();
-    let watched: Vec<Watched> = run
-        .daemon_pids
-        .iter()
-        .chain([&run.other_pid])
-        .map(|&pid| Watched::new(pid))
-        .collect();
+    let watched: Vec<Watched> = run.daemons.iter().chain([&run.other]).copied().collect();
     let within = Duration::from_secs(1).saturating_sub(run.exited.elapsed());
     assert!(procfs::all_gone_within(&watched, within));
 }
