@@ -246,6 +246,8 @@ thread_local! {
     static FAIL_PUT: Cell<bool> = const { Cell::new(false) };
     static FAIL_GET: Cell<bool> = const { Cell::new(false) };
     static FAIL_CMP: Cell<bool> = const { Cell::new(false) };
+    /// `Some(n)`: `pop` succeeds `n` more times, then panics once.
+    static POP_FAILS_AFTER: Cell<Option<u32>> = const { Cell::new(None) };
 }
 
 /// CPython's `FailingQueue`: `_put` and `_get` raise on demand, before touching the items.
@@ -270,6 +272,14 @@ impl Storage<i32> for Failing {
         if FAIL_GET.get() {
             FAIL_GET.set(false);
             panic!("failing get");
+        }
+        match POP_FAILS_AFTER.get() {
+            Some(0) => {
+                POP_FAILS_AFTER.set(None);
+                panic!("failing get");
+            }
+            Some(n) => POP_FAILS_AFTER.set(Some(n - 1)),
+            None => {}
         }
         self.0.pop()
     }
@@ -303,6 +313,25 @@ fn c63_a_failing_storage_leaves_the_queue_usable() {
     assert!(catch_unwind(AssertUnwindSafe(|| q.put(5))).is_err());
     q.put(6).unwrap();
     assert_eq!(getter.join().unwrap(), Ok(6));
+}
+
+/// C63 and C68: an immediate shutdown whose storage fails part way still finishes one task per
+/// item it discarded, so a join returns once the items taken are done.
+#[test]
+fn c63_c68_a_storage_failing_during_an_immediate_shutdown_still_counts_the_discarded_items() {
+    let q: GenericQueue<i32, Failing> = GenericQueue::new(0);
+    for item in 1..=3 {
+        q.put(item).unwrap();
+    }
+    assert_eq!(q.get(), Ok(1));
+    POP_FAILS_AFTER.set(Some(1));
+    assert!(catch_unwind(AssertUnwindSafe(|| q.shutdown(true))).is_err());
+    // Item 2 was discarded before the failure, item 3 is still stored; item 1 is not done.
+    assert_eq!((q.qsize(), q.unfinished_tasks()), (1, 2));
+    q.shutdown(true);
+    assert_eq!((q.qsize(), q.unfinished_tasks()), (0, 1));
+    q.task_done().unwrap();
+    q.join();
 }
 
 /// An item whose comparison panics while `FAIL_CMP` is set on the comparing thread.

@@ -342,13 +342,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
                 self.not_full.notify_all();
             }
             if immediate {
-                let items = st.items.take_all();
-                self.len.set(st.items.len());
-                st.unfinished_tasks = st.unfinished_tasks.saturating_sub(items.len());
-                if st.unfinished_tasks == 0 && st.joiners > 0 {
-                    self.all_tasks_done.notify_all();
-                }
-                items
+                Recount::new(self, &mut st).st.items.take_all()
             } else {
                 Vec::new()
             }
@@ -424,14 +418,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
                 trace::unblocked();
             }
         }
-        let before = st.items.len();
-        let counted = CountStored {
-            st: &mut st,
-            before,
-            queue: self,
-            _items: PhantomData,
-        };
-        counted.st.items.push(item);
+        Recount::new(self, &mut st).st.items.push(item);
         Ok(())
     }
 
@@ -541,25 +528,42 @@ fn block<'a, S>(
     }
 }
 
-/// Counts what a put stored once the storage returns, also when it panics (C63): each item
-/// the storage gained is an unfinished task and may wake a blocked get. A storage that
-/// panicked before taking the item has gained nothing.
-struct CountStored<'a, 'g, T, S: Storage<T>> {
+/// Brings the task count and the length hint in line with what the storage holds once it
+/// returns, also when it panics (C63): each item a put stored is an unfinished task and may wake
+/// a blocked get. Otherwise (an immediate shutdown, or a put whose storage panicked before
+/// storing) each item gone finishes one task, never below zero, and a count of zero releases
+/// the joiners, as the shutdown always checks.
+struct Recount<'a, 'g, T, S: Storage<T>> {
     st: &'a mut MutexGuard<'g, State<S>>,
     before: usize,
     queue: &'a GenericQueue<T, S>,
-    _items: PhantomData<fn(T)>,
 }
 
-impl<T, S: Storage<T>> Drop for CountStored<'_, '_, T, S> {
+impl<'a, 'g, T, S: Storage<T>> Recount<'a, 'g, T, S> {
+    #[inline]
+    fn new(queue: &'a GenericQueue<T, S>, st: &'a mut MutexGuard<'g, State<S>>) -> Self {
+        let before = st.items.len();
+        Self { st, before, queue }
+    }
+}
+
+impl<T, S: Storage<T>> Drop for Recount<'_, '_, T, S> {
     #[inline]
     fn drop(&mut self) {
-        let after = self.st.items.len();
-        let added = after.saturating_sub(self.before);
-        self.st.unfinished_tasks += added;
-        self.queue.note_len(self.before, after);
-        for _ in 0..added.min(self.st.getters as usize) {
-            self.queue.not_empty.notify_one();
+        let (before, after) = (self.before, self.st.items.len());
+        self.queue.note_len(before, after);
+        if after > before {
+            let added = after - before;
+            self.st.unfinished_tasks += added;
+            for _ in 0..added.min(self.st.getters as usize) {
+                self.queue.not_empty.notify_one();
+            }
+        } else {
+            let st = &mut *self.st;
+            st.unfinished_tasks = st.unfinished_tasks.saturating_sub(before - after);
+            if st.unfinished_tasks == 0 && st.joiners > 0 {
+                self.queue.all_tasks_done.notify_all();
+            }
         }
     }
 }
