@@ -48,11 +48,11 @@ impl Checker {
 /// How to search the interleavings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Search {
-    /// Every interleaving (loom: every one up to `preemption_bound` context switches away from
-    /// a runnable thread, when set). Only an exhaustive search without a bound is a proof.
+    /// Every interleaving, or, with `preemption_bound` set, every one with at most that many
+    /// context switches away from a runnable thread. Only a search without a bound is a proof.
     Exhaustive {
-        /// loom's preemption bound; `None` explores everything. shuttle's depth-first search
-        /// has no bound: it refuses a bounded search.
+        /// The preemption bound: loom's own, or, under shuttle, our bounded depth-first
+        /// scheduler's; `None` explores everything.
         preemption_bound: Option<usize>,
     },
     /// shuttle's PCT sampler with a fixed seed: `iterations` executions, bugs of `depth` ordering
@@ -88,7 +88,7 @@ pub enum Outcome {
         /// The steps of that execution, in order.
         steps: Vec<Step>,
     },
-    /// The checker cannot run this search (loom and PCT; shuttle and a preemption bound).
+    /// The checker cannot run this search (PCT needs shuttle).
     Unsupported {
         /// Why not.
         reason: String,

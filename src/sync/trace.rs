@@ -17,7 +17,7 @@ use std::fmt;
 /// One recorded step of an execution.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
-    /// The thread's name (`main` for the unnamed first thread).
+    /// The thread's name (`MainThread` for the unnamed first thread, as in Python).
     pub thread: String,
     /// What it did, such as `acquire lock_a` or `read num`.
     pub action: String,
@@ -34,7 +34,7 @@ pub struct Blocked {
     pub waits_for: String,
     /// The label of the object it waits on.
     pub object: String,
-    /// The labels of what it holds, in the order it took them.
+    /// The labels of what it holds, sorted.
     pub holds: Vec<String>,
     /// Who holds the object it waits on (for locks), in the order they took it.
     pub object_held_by: Vec<String>,
