@@ -7,7 +7,7 @@
 //! ```
 
 // Laid out by hand: each line carries the Python line it stands for.
-#[cfg(not(any(loom, shuttle)))]
+#[cfg(all(unix, not(any(loom, shuttle))))]
 #[rustfmt::skip]
 mod tutorial {
     use std::time::Duration;
@@ -46,12 +46,12 @@ mod tutorial {
     } // `_main` drops: the daemonic processes are terminated before they print.
 }
 
-#[cfg(not(any(loom, shuttle)))]
+#[cfg(all(unix, not(any(loom, shuttle))))]
 fn main() -> Result<(), threadproof::ProcessError> {
     tutorial::main()
 }
 
-#[cfg(any(loom, shuttle))]
+#[cfg(not(all(unix, not(any(loom, shuttle)))))]
 fn main() {
-    eprintln!("processes are real: build this example without --cfg loom or --cfg shuttle");
+    eprintln!("processes are real and Unix only: build this example on Unix, without --cfg loom or --cfg shuttle");
 }
