@@ -111,7 +111,7 @@ fn three_contending_threads_all_get_the_lock_bounded_loom_4_shuttle_3() {
 
 #[test]
 fn lock_released_by_another_thread_unblocks_its_waiter() {
-    // C10 and C9 together: MainThread holds the lock, Thread-1 blocks acquiring it, and
+    // C10, with a blocked acquirer: MainThread holds the lock, Thread-1 blocks acquiring it, and
     // Thread-2, which never acquired it, releases it.
     let run = Explorer::exhaustive().run(|| {
         let lock = Arc::new(Lock::new());

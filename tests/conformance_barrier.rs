@@ -155,7 +155,7 @@ fn c47_a_panicking_action_breaks_the_barrier_and_the_panic_propagates() {
 }
 
 #[test]
-fn c47_the_panic_in_the_action_leaves_the_barrier_usable_in_the_thread_that_ran_it() {
+fn c47_a_panicking_action_breaks_the_barrier_and_reset_mends_it() {
     let barrier = Barrier::with_action(1, || panic!("once")).unwrap();
     let panicked = catch_unwind(AssertUnwindSafe(|| barrier.wait()));
     assert!(panicked.is_err());

@@ -92,7 +92,7 @@ fn c32_timed_acquire_returns_false_after_about_t() {
 }
 
 #[test]
-fn c32_timed_acquire_from_another_thread_is_released_by_a_release() {
+fn c35_a_timed_acquire_from_another_thread_is_released_by_a_release() {
     let semaphore = Arc::new(Semaphore::new(0));
     let waiter = {
         let semaphore = semaphore.clone();
