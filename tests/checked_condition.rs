@@ -14,11 +14,11 @@
 
 use std::sync::Arc;
 
-use threadproof::sync::thread::{Builder, JoinHandle};
+use threadproof::sync::thread::JoinHandle;
 use threadproof::{trace, Condition};
 
 mod common;
-use common::{assert_passed, explorer};
+use common::{assert_passed, explorer, spawn};
 
 /// The preemption bound of shuttle's search of the two-waiter models, which loom exhausts
 /// without one: shuttle's depth-first search has no partial-order reduction, and these models
@@ -58,24 +58,21 @@ impl Model {
     /// of a thread that waited longer, fails there.
     fn waiter(self: &Arc<Self>, id: usize) -> JoinHandle<()> {
         let model = self.clone();
-        let handle = Builder::new()
-            .name(format!("Thread-{id}"))
-            .spawn(move || {
-                let mut granted = model.cond.lock();
-                {
-                    let mut entered = model.entered.lock();
-                    *entered += 1;
-                    entered.notify_all();
-                }
-                granted.wait();
-                assert!(
-                    granted.wakeups >= id,
-                    "Thread-{id} returned from wait after {} wake-ups were granted",
-                    granted.wakeups
-                );
-                granted.returned += 1;
-            })
-            .unwrap();
+        let handle = spawn(&format!("Thread-{id}"), move || {
+            let mut granted = model.cond.lock();
+            {
+                let mut entered = model.entered.lock();
+                *entered += 1;
+                entered.notify_all();
+            }
+            granted.wait();
+            assert!(
+                granted.wakeups >= id,
+                "Thread-{id} returned from wait after {} wake-ups were granted",
+                granted.wakeups
+            );
+            granted.returned += 1;
+        });
         self.entered.lock().wait_for(|entered| *entered == id);
         handle
     }
@@ -151,14 +148,11 @@ fn wait_for_sees_the_state_that_notified_it() {
         trace::label(&*items, "items");
         let producer = {
             let items = items.clone();
-            Builder::new()
-                .name("Thread-1".to_owned())
-                .spawn(move || {
-                    let mut guard = items.lock();
-                    guard.push(42);
-                    guard.notify(1);
-                })
-                .unwrap()
+            spawn("Thread-1", move || {
+                let mut guard = items.lock();
+                guard.push(42);
+                guard.notify(1);
+            })
         };
         let mut guard = items.lock();
         guard.wait_for(|items| !items.is_empty());

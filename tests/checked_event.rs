@@ -6,27 +6,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use threadproof::explore::{Explorer, Outcome};
+use threadproof::explore::Explorer;
 use threadproof::sync::thread;
 use threadproof::trace;
 use threadproof::Event;
 
 mod common;
-use common::report;
+use common::{assert_passed, spawn};
 
 /// Under the checkers a non-zero timeout never passes: a timed wait returns true only when a
 /// set released it.
 const LONG: Duration = Duration::from_secs(60);
-
-fn worker(
-    name: &str,
-    f: impl FnOnce() + Send + 'static,
-) -> threadproof::sync::thread::JoinHandle<()> {
-    thread::Builder::new()
-        .name(name.to_owned())
-        .spawn(f)
-        .unwrap()
-}
 
 #[test]
 fn c39_set_releases_every_waiter() {
@@ -35,11 +25,11 @@ fn c39_set_releases_every_waiter() {
         let workers = vec![
             {
                 let event = event.clone();
-                worker("Thread-1", move || event.wait())
+                spawn("Thread-1", move || event.wait())
             },
             {
                 let event = event.clone();
-                worker("Thread-2", move || assert!(event.wait_timeout(LONG)))
+                spawn("Thread-2", move || assert!(event.wait_timeout(LONG)))
             },
         ];
         event.set();
@@ -48,9 +38,7 @@ fn c39_set_releases_every_waiter() {
         }
         assert!(event.is_set());
     });
-    report("c39_set_releases_every_waiter", &run);
-    assert_eq!(run.outcome, Outcome::Passed);
-    assert!(run.executions > 1);
+    assert_passed("c39_set_releases_every_waiter", &run);
 }
 
 /// Executions of the C41 model in which the boss found both workers already waiting.
@@ -63,11 +51,11 @@ fn c41_set_then_clear_releases_the_threads_already_waiting() {
         let workers = vec![
             {
                 let event = event.clone();
-                worker("Thread-1", move || assert!(event.wait_timeout(LONG)))
+                spawn("Thread-1", move || assert!(event.wait_timeout(LONG)))
             },
             {
                 let event = event.clone();
-                worker("Thread-2", move || assert!(event.wait_timeout(LONG)))
+                spawn("Thread-2", move || assert!(event.wait_timeout(LONG)))
             },
         ];
         // The boss is the main thread here: a third spawned thread makes the model too large
@@ -90,11 +78,9 @@ fn c41_set_then_clear_releases_the_threads_already_waiting() {
             w.join().unwrap();
         }
     });
-    report(
+    assert_passed(
         "c41_set_then_clear_releases_the_threads_already_waiting",
         &run,
     );
-    assert_eq!(run.outcome, Outcome::Passed);
-    assert!(run.executions > 1);
     assert!(BOTH_WERE_WAITING.load(Ordering::Relaxed) > 0);
 }

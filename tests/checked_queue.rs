@@ -6,22 +6,16 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use threadproof::explore::{Exploration, Explorer, Outcome, Search};
+use threadproof::explore::{Explorer, Outcome, Search};
 use threadproof::queue::{GetError, PutError, Queue, TaskDoneError};
 use threadproof::sync::thread;
 
+mod common;
+use common::{assert_passed, report};
+
 /// Explores `program` exhaustively and checks that every execution passed.
-fn check(name: &str, program: impl Fn() + Send + Sync + 'static) -> Exploration {
-    let run = Explorer::exhaustive().run(program);
-    println!(
-        "{name}: {} executions in {:.2?} ({})",
-        run.executions,
-        run.elapsed,
-        run.checker.name()
-    );
-    assert_eq!(run.outcome, Outcome::Passed, "{name}");
-    assert!(run.executions > 1, "{name}: the checker did not branch");
-    run
+fn check(name: &str, program: impl Fn() + Send + Sync + 'static) {
+    assert_passed(name, &Explorer::exhaustive().run(program));
 }
 
 #[test]
@@ -105,12 +99,7 @@ fn two_producers_one_consumer_two_items_each_sampled() {
         depth: 3,
     })
     .run(|| producers_to_one_consumer([2, 2]));
-    println!(
-        "2 producers [2, 2], sampled: {} executions in {:.2?} ({})",
-        run.executions,
-        run.elapsed,
-        run.checker.name()
-    );
+    report("2 producers [2, 2], sampled", &run);
     assert_eq!(run.outcome, Outcome::Passed);
 }
 
@@ -382,12 +371,7 @@ fn a_get_that_nobody_feeds_is_reported_as_a_deadlock_naming_the_queue() {
             .unwrap();
         let _ = getter.join();
     });
-    println!(
-        "deadlock report: {} executions in {:.2?} ({})",
-        run.executions,
-        run.elapsed,
-        run.checker.name()
-    );
+    report("deadlock report", &run);
     match run.outcome {
         Outcome::Deadlock { blocked, .. } => {
             let consumer = blocked

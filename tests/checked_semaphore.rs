@@ -12,7 +12,7 @@ use threadproof::trace;
 use threadproof::{BoundedSemaphore, ReleaseError, Semaphore};
 
 mod common;
-use common::{report, spawn};
+use common::{assert_passed, report, spawn};
 
 /// The tutorial's `MyThread.run`: take a permit, be inside, give it back.
 fn run_inside(semaphore: &Semaphore, inside: &AtomicUsize) {
@@ -53,12 +53,10 @@ fn semaphore_of_value_two_never_has_three_threads_inside() {
         drop(mine);
         assert_eq!(semaphore.value(), 2);
     });
-    report(
+    assert_passed(
         "semaphore_of_value_two_never_has_three_threads_inside",
         &run,
     );
-    assert_eq!(run.outcome, Outcome::Passed);
-    assert!(run.executions > 1);
 }
 
 /// Two threads block on an empty semaphore while the main thread releases `releases` in turn;
@@ -101,17 +99,13 @@ fn releases_let_waiters_through(releases: &'static [usize]) -> Exploration {
 #[test]
 fn c35_two_releases_let_exactly_two_waiters_through() {
     let run = releases_let_waiters_through(&[1, 1]);
-    report("c35_two_releases_let_exactly_two_waiters_through", &run);
-    assert_eq!(run.outcome, Outcome::Passed);
-    assert!(run.executions > 1);
+    assert_passed("c35_two_releases_let_exactly_two_waiters_through", &run);
 }
 
 #[test]
 fn c34_release_n_of_two_lets_both_waiters_through() {
     let run = releases_let_waiters_through(&[2]);
-    report("c34_release_n_of_two_lets_both_waiters_through", &run);
-    assert_eq!(run.outcome, Outcome::Passed);
-    assert!(run.executions > 1);
+    assert_passed("c34_release_n_of_two_lets_both_waiters_through", &run);
 }
 
 /// A permit that is never given back starves the other thread, in the interleavings where
@@ -180,10 +174,8 @@ fn c36_c37_bounded_over_release_fails_and_changes_nothing() {
         assert!(results.contains(&Err(ReleaseError::TooManyReleases)));
         assert_eq!(semaphore.value(), 2);
     });
-    report(
+    assert_passed(
         "c36_c37_bounded_over_release_fails_and_changes_nothing",
         &run,
     );
-    assert_eq!(run.outcome, Outcome::Passed);
-    assert!(run.executions > 1);
 }

@@ -41,6 +41,7 @@ mod checked {
             Search::Exhaustive {
                 preemption_bound: Some(bound),
             } => format!("preemption bound {bound}"),
+            Search::Pct { .. } => "sampled".to_owned(),
             _ => "no bound".to_owned(),
         };
         println!(
