@@ -191,22 +191,15 @@ impl Barrier {
                 if state.phase != Phase::Filling {
                     break;
                 }
-                let left = match deadline.map(|d| d.remaining()) {
-                    Some(None) => {
-                        self.break_barrier(&mut state);
-                        break;
-                    }
-                    Some(Some(left)) => Some(left),
-                    None => None,
+                let Some(left) = Deadline::left(deadline) else {
+                    self.break_barrier(&mut state);
+                    break;
                 };
                 if !blocked {
                     trace::blocking(self, "Barrier", "wait");
                     blocked = true;
                 }
-                state = match left {
-                    None => self.changed.wait(state),
-                    Some(left) => self.changed.wait_timeout(state, left).0,
-                };
+                state = self.changed.wait_at_most(state, left);
             }
             match state.phase {
                 Phase::Draining => Ok(index),

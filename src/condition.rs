@@ -236,20 +236,13 @@ impl<T> ConditionGuard<'_, T> {
         trace::released(condition, "Condition", "release");
         trace::blocking(condition, "Condition", "wait");
         let notified = loop {
-            let left = match deadline.map(|d| d.remaining()) {
-                None => None,
-                Some(Some(left)) => Some(left),
-                Some(None) => {
-                    // Timed out and not notified: leave the queue, so that a later notify
-                    // goes to a thread still waiting.
-                    guard.queue.cancel(ticket);
-                    break false;
-                }
+            let Some(left) = Deadline::left(deadline) else {
+                // Timed out and not notified: leave the queue, so that a later notify goes to a
+                // thread still waiting.
+                guard.queue.cancel(ticket);
+                break false;
             };
-            guard = match left {
-                None => condition.notified.wait(guard),
-                Some(left) => condition.notified.wait_timeout(guard, left).0,
-            };
+            guard = condition.notified.wait_at_most(guard, left);
             if !guard.queue.is_waiting(ticket) {
                 break true;
             }

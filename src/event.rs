@@ -120,20 +120,15 @@ impl Event {
             if state.generation != generation {
                 break true;
             }
-            let left = match deadline.map(|d| d.remaining()) {
-                Some(None) => break false,
-                Some(Some(left)) => Some(left),
-                None => None,
+            let Some(left) = Deadline::left(deadline) else {
+                break false;
             };
             if !blocked {
                 state.waiters += 1;
                 trace::blocking(self, "Event", "wait");
                 blocked = true;
             }
-            state = match left {
-                None => self.changed.wait(state),
-                Some(left) => self.changed.wait_timeout(state, left).0,
-            };
+            state = self.changed.wait_at_most(state, left);
         };
         if blocked {
             state.waiters -= 1;

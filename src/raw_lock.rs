@@ -75,24 +75,17 @@ impl RawLock {
                 trace::acquired(traced, kind, "acquire");
                 return true;
             }
-            let left = match deadline.map(|d| d.remaining()) {
-                Some(None) => {
-                    if blocked {
-                        trace::unblocked();
-                    }
-                    return false;
+            let Some(left) = Deadline::left(deadline) else {
+                if blocked {
+                    trace::unblocked();
                 }
-                Some(Some(left)) => Some(left),
-                None => None,
+                return false;
             };
             if !blocked {
                 trace::blocking(traced, kind, "acquire");
                 blocked = true;
             }
-            guard = match left {
-                None => self.released.wait(guard),
-                Some(left) => self.released.wait_timeout(guard, left).0,
-            };
+            guard = self.released.wait_at_most(guard, left);
         }
     }
 

@@ -66,20 +66,15 @@ impl RawSemaphore {
                 count.value -= 1;
                 break true;
             }
-            let left = match deadline.map(|d| d.remaining()) {
-                Some(None) => break false,
-                Some(Some(left)) => Some(left),
-                None => None,
+            let Some(left) = Deadline::left(deadline) else {
+                break false;
             };
             if !blocked {
                 count.waiters += 1;
                 trace::blocking(traced, kind, "acquire");
                 blocked = true;
             }
-            count = match left {
-                None => self.released.wait(count),
-                Some(left) => self.released.wait_timeout(count, left).0,
-            };
+            count = self.released.wait_at_most(count, left);
         };
         if blocked {
             count.waiters -= 1;

@@ -403,7 +403,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
                         blocked = true;
                     }
                     st.putters += 1;
-                    st = block(&self.not_full, st, left);
+                    st = self.not_full.wait_at_most(st, left);
                     st.putters -= 1;
                     continue;
                 } else {
@@ -445,7 +445,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
                     blocked = true;
                 }
                 st.getters += 1;
-                st = block(&self.not_empty, st, left);
+                st = self.not_empty.wait_at_most(st, left);
                 st.getters -= 1;
                 continue;
             } else {
@@ -512,19 +512,6 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             self.not_full.notify_one();
         }
         Some(item)
-    }
-}
-
-/// Waits on `cond`, for at most `left` if given.
-#[inline]
-fn block<'a, S>(
-    cond: &Condvar,
-    st: MutexGuard<'a, State<S>>,
-    left: Option<Duration>,
-) -> MutexGuard<'a, State<S>> {
-    match left {
-        None => cond.wait(st),
-        Some(left) => cond.wait_timeout(st, left).0,
     }
 }
 

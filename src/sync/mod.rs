@@ -112,6 +112,33 @@ impl Deadline {
     }
 }
 
+impl Deadline {
+    /// How long a wait with `deadline` (`None`: no deadline) may still block: `Some(None)`
+    /// without limit, `Some(Some(left))` at most `left`, `None` once the deadline has passed.
+    #[inline]
+    pub(crate) fn left(deadline: Option<Self>) -> Option<Option<::std::time::Duration>> {
+        match deadline {
+            None => Some(None),
+            Some(deadline) => deadline.remaining().map(Some),
+        }
+    }
+}
+
+impl Condvar {
+    /// Waits once: until notified, or (with `left`) for at most that long.
+    #[inline]
+    pub(crate) fn wait_at_most<'a, T>(
+        &self,
+        guard: MutexGuard<'a, T>,
+        left: Option<::std::time::Duration>,
+    ) -> MutexGuard<'a, T> {
+        match left {
+            None => self.wait(guard),
+            Some(left) => self.wait_timeout(guard, left).0,
+        }
+    }
+}
+
 /// Runs `release` from a guard's destructor.
 ///
 /// When a loom execution ends in a deadlock, loom unwinds the stacks of the blocked threads
