@@ -165,40 +165,6 @@ struct State<S> {
     joiners: u32,
 }
 
-/// How long a put or get may wait.
-#[derive(Clone, Copy)]
-enum Wait {
-    /// Not at all (`*_nowait`).
-    Never,
-    /// Until it can go on.
-    Forever,
-    /// At most this long, from the moment it first has to wait.
-    For(Duration),
-    /// Until this deadline.
-    Until(Deadline),
-}
-
-impl Wait {
-    /// Starts the clock of a timed wait (done only once a call has to wait, as CPython does).
-    fn started(self) -> Self {
-        match self {
-            Wait::For(timeout) => Wait::Until(Deadline::after(timeout)),
-            other => other,
-        }
-    }
-
-    /// How long the next wait may last: `Some(None)` without limit, `Some(Some(t))` at most
-    /// `t`, and `None` when the caller must stop waiting now.
-    fn next(self) -> Option<Option<Duration>> {
-        match self {
-            Wait::Never => None,
-            Wait::Forever => Some(None),
-            Wait::For(timeout) => Deadline::after(timeout).remaining().map(Some),
-            Wait::Until(deadline) => deadline.remaining().map(Some),
-        }
-    }
-}
-
 impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// An empty queue that holds at most `maxsize` items; 0 means unbounded
     /// (Python: `queue.Queue(maxsize)`).
@@ -228,7 +194,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// call waits.
     #[inline]
     pub fn put(&self, item: T) -> Result<(), PutError<T>> {
-        self.put_with(item, Wait::Forever)
+        self.put_with(item, None)
     }
 
     /// Puts `item` in the queue, waiting at most `timeout` while it is full
@@ -239,7 +205,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// [`PutError::Full`] with the item if no slot freed up in time.
     #[inline]
     pub fn put_timeout(&self, item: T, timeout: Duration) -> Result<(), PutError<T>> {
-        self.put_with(item, Wait::For(timeout))
+        self.put_with(item, Some(timeout))
     }
 
     /// Puts `item` in the queue if it is not full, without waiting
@@ -250,7 +216,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// [`PutError::Full`] with the item if it is full.
     #[inline]
     pub fn put_nowait(&self, item: T) -> Result<(), PutError<T>> {
-        self.put_with(item, Wait::Never)
+        self.put_with(item, Some(Duration::ZERO))
     }
 
     /// Takes the next item, waiting while the queue is empty (Python: `q.get()`).
@@ -261,7 +227,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// returns without waiting, or stops waiting.
     #[inline]
     pub fn get(&self) -> Result<T, GetError> {
-        self.get_with(Wait::Forever)
+        self.get_with(None)
     }
 
     /// Takes the next item, waiting at most `timeout` while the queue is empty
@@ -272,7 +238,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// [`GetError::Empty`] if no item came in time.
     #[inline]
     pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetError> {
-        self.get_with(Wait::For(timeout))
+        self.get_with(Some(timeout))
     }
 
     /// Takes the next item if there is one, without waiting
@@ -283,7 +249,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// is empty.
     #[inline]
     pub fn get_nowait(&self) -> Result<T, GetError> {
-        self.get_with(Wait::Never)
+        self.get_with(Some(Duration::ZERO))
     }
 
     /// Marks one task taken by a get as finished (Python: `q.task_done()`). When no task is
@@ -383,21 +349,24 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
         self.state.lock().is_shutdown
     }
 
-    fn put_with(&self, item: T, wait: Wait) -> Result<(), PutError<T>> {
+    /// Puts `item`, waiting for room for at most `timeout` (`None`: as long as it takes; zero:
+    /// not at all).
+    fn put_with(&self, item: T, timeout: Option<Duration>) -> Result<(), PutError<T>> {
         let mut st = self.state.lock();
         if st.is_shutdown {
             return Err(PutError::ShutDown(item));
         }
         if self.is_full(&st) {
-            let wait = wait.started();
-            st = self.spin(st, wait, |len| self.maxsize > 0 && len >= self.maxsize);
+            // The clock starts only once the call has to wait, as CPython's does.
+            let deadline = timeout.map(Deadline::after);
+            st = self.spin(st, deadline, |len| self.maxsize > 0 && len >= self.maxsize);
             let mut blocked = false;
             loop {
                 let failure = if st.is_shutdown {
                     PutError::ShutDown(item)
                 } else if !self.is_full(&st) {
                     break;
-                } else if let Some(left) = wait.next() {
+                } else if let Some(left) = Deadline::left(deadline) {
                     if !blocked {
                         trace::blocking(self, S::NAME, "put");
                         blocked = true;
@@ -422,13 +391,16 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
         Ok(())
     }
 
-    fn get_with(&self, wait: Wait) -> Result<T, GetError> {
+    /// Gets an item, waiting for one for at most `timeout` (`None`: as long as it takes; zero:
+    /// not at all).
+    fn get_with(&self, timeout: Option<Duration>) -> Result<T, GetError> {
         let mut st = self.state.lock();
         if let Some(item) = self.take(&mut st) {
             return Ok(item);
         }
-        let wait = wait.started();
-        st = self.spin(st, wait, |len| len == 0);
+        // The clock starts only once the call has to wait, as CPython's does.
+        let deadline = timeout.map(Deadline::after);
+        st = self.spin(st, deadline, |len| len == 0);
         let mut blocked = false;
         loop {
             if let Some(item) = self.take(&mut st) {
@@ -439,7 +411,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             }
             let failure = if st.is_shutdown {
                 GetError::ShutDown
-            } else if let Some(left) = wait.next() {
+            } else if let Some(left) = Deadline::left(deadline) {
                 if !blocked {
                     trace::blocking(self, S::NAME, "get");
                     blocked = true;
@@ -466,21 +438,21 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
 
     /// Before a get or put blocks: on real threads, lets go of the mutex and watches the
     /// `len` hint for a few rounds, while `busy(len)` (empty, or full) holds, the
-    /// queue is not shut down and `wait` has time left; retakes the mutex whenever the hint
+    /// queue is not shut down and `deadline` has not passed; retakes the mutex whenever the hint
     /// says it changed, and returns the guard, on which the caller re-checks everything. In
     /// checker builds the budget is spent from the start: it returns the guard untouched.
     #[inline]
     fn spin<'a>(
         &'a self,
         mut st: MutexGuard<'a, State<S>>,
-        wait: Wait,
+        deadline: Option<Deadline>,
         busy: impl Fn(usize) -> bool,
     ) -> MutexGuard<'a, State<S>> {
         let mut backoff = spin::Backoff::new();
         while !backoff.is_completed()
             && busy(st.items.len())
             && !st.is_shutdown
-            && wait.next().is_some()
+            && Deadline::left(deadline).is_some()
         {
             drop(st);
             backoff.snooze();
