@@ -63,42 +63,25 @@ fn run(args: &[String]) -> ExitCode {
     let mut mode = entry.mode();
     let mut progress = false;
     let mut model = entry.model;
+    // Sizes and sampling options apply to the mode chosen, wherever `--mode` stands.
+    let (mut threads, mut value) = (None, None);
+    let (mut seed, mut depth, mut iterations) = (None, None, None);
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--progress" => progress = true,
-            "--seed" | "--depth" | "--iterations" => {
-                let Some(Ok(n)) = rest.next().map(|v| v.parse::<u64>()) else {
-                    return usage(&format!("`{arg}` needs a number"));
-                };
-                let Mode::Sampled {
-                    seed,
-                    iterations,
-                    depth,
-                } = &mut mode
-                else {
-                    return usage(&format!("`{arg}` applies to `--mode sampled`"));
-                };
-                match arg.as_str() {
-                    "--seed" => *seed = n,
-                    "--depth" => *depth = n as usize,
-                    _ => *iterations = n as usize,
-                }
-            }
-            "--threads" | "--value" => {
+            "--seed" | "--depth" | "--iterations" | "--threads" | "--value" => {
                 let Some(Ok(n)) = rest.next().map(|v| v.parse::<usize>()) else {
                     return usage(&format!("`{arg}` needs a number"));
                 };
-                let size = if matches!(mode, Mode::Sampled { .. }) {
-                    &mut model.tutorial
-                } else {
-                    &mut model.small
+                let slot = match arg.as_str() {
+                    "--seed" => &mut seed,
+                    "--depth" => &mut depth,
+                    "--iterations" => &mut iterations,
+                    "--threads" => &mut threads,
+                    _ => &mut value,
                 };
-                if arg == "--threads" {
-                    size.threads = n;
-                } else {
-                    size.value = n;
-                }
+                *slot = Some(n);
             }
             "--mode" => {
                 let Some(value) = rest.next() else {
@@ -117,6 +100,25 @@ fn run(args: &[String]) -> ExitCode {
             other => return usage(&format!("unknown argument `{other}`")),
         }
     }
+    if let Mode::Sampled {
+        seed: s,
+        iterations: i,
+        depth: d,
+    } = &mut mode
+    {
+        *s = seed.map_or(*s, |n| n as u64);
+        *d = depth.unwrap_or(*d);
+        *i = iterations.unwrap_or(*i);
+    } else if seed.or(depth).or(iterations).is_some() {
+        return usage("`--seed`, `--depth` and `--iterations` apply to `--mode sampled`");
+    }
+    let size = if matches!(mode, Mode::Sampled { .. }) {
+        &mut model.tutorial
+    } else {
+        &mut model.small
+    };
+    size.threads = threads.unwrap_or(size.threads);
+    size.value = value.unwrap_or(size.value);
 
     // The checkers report deadlocks by panicking; the report carries them, so keep the
     // checkers' own panic messages off the terminal.
