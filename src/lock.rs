@@ -4,7 +4,6 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::raw_lock::RawLock;
-use crate::sync::trace;
 use crate::ReleaseError;
 
 /// A primitive lock, Python's `threading.Lock()`.
@@ -70,11 +69,7 @@ impl Lock {
     /// (Python: `lock.acquire(blocking=False)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        let acquired = self.raw.try_acquire();
-        if acquired {
-            trace::acquired(self, "Lock", "acquire");
-        }
-        acquired
+        self.raw.acquire(Some(Duration::ZERO), self, "Lock")
     }
 
     /// Blocks for at most `timeout` to acquire the lock; returns whether it did

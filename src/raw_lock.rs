@@ -33,7 +33,7 @@ impl RawLock {
     }
 
     #[inline]
-    pub(crate) fn try_acquire(&self) -> bool {
+    fn try_acquire(&self) -> bool {
         self.state
             .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
             .is_ok()
@@ -94,18 +94,15 @@ impl RawLock {
     /// the next holder's acquire ahead of it.
     #[inline]
     pub(crate) fn release<T: ?Sized>(&self, traced: &T, kind: &'static str) -> bool {
-        match self.state.swap(UNLOCKED, Ordering::Release) {
-            UNLOCKED => false,
-            LOCKED => {
-                trace::released(traced, kind, "release");
-                true
-            }
-            _ => {
-                trace::released(traced, kind, "release");
-                self.wake_one();
-                true
-            }
+        let was = self.state.swap(UNLOCKED, Ordering::Release);
+        if was == UNLOCKED {
+            return false;
         }
+        trace::released(traced, kind, "release");
+        if was == CONTENDED {
+            self.wake_one();
+        }
+        true
     }
 
     #[cold]

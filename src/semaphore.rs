@@ -39,17 +39,6 @@ impl RawSemaphore {
         self.count.lock().value
     }
 
-    /// Takes a permit if there is one now.
-    #[inline]
-    fn try_acquire(&self) -> bool {
-        let mut count = self.count.lock();
-        let available = count.value > 0;
-        if available {
-            count.value -= 1;
-        }
-        available
-    }
-
     /// Blocks until a permit is taken, or until `deadline` passes (`None`: never). Returns
     /// whether it took one. `traced` and `kind` name the semaphore in the checker-build trace.
     fn acquire<T: ?Sized>(
@@ -88,35 +77,45 @@ impl RawSemaphore {
         acquired
     }
 
-    /// Adds `n` (at least 1) permits unless the count would exceed `limit`, in which case
-    /// nothing changes and it returns false. Wakes up to `n` waiters.
+    /// Adds `n` permits and wakes up to `n` waiters; records the releases in the checker-build
+    /// trace once the count is unlocked.
+    ///
+    /// # Errors
+    /// [`ReleaseError::ZeroCount`] if `n` is 0, and [`ReleaseError::TooManyReleases`] if the
+    /// count would exceed `limit`; in both cases nothing changes.
     #[inline]
-    fn release(&self, n: usize, limit: usize) -> bool {
-        let mut count = self.count.lock();
-        match count.value.checked_add(n) {
-            Some(value) if value <= limit => count.value = value,
-            _ => return false,
+    fn release<T: ?Sized>(
+        &self,
+        n: usize,
+        limit: usize,
+        traced: &T,
+        kind: &'static str,
+    ) -> Result<(), ReleaseError> {
+        if n == 0 {
+            return Err(ReleaseError::ZeroCount);
         }
-        if count.waiters > 0 {
-            if n >= count.waiters {
-                self.released.notify_all();
-            } else {
-                for _ in 0..n {
-                    self.released.notify_one();
+        {
+            let mut count = self.count.lock();
+            match count.value.checked_add(n) {
+                Some(value) if value <= limit => count.value = value,
+                _ => return Err(ReleaseError::TooManyReleases),
+            }
+            if count.waiters > 0 {
+                if n >= count.waiters {
+                    self.released.notify_all();
+                } else {
+                    for _ in 0..n {
+                        self.released.notify_one();
+                    }
                 }
             }
         }
-        true
-    }
-
-    /// Records `n` releases in the checker-build trace.
-    #[inline]
-    fn trace_released<T: ?Sized>(traced: &T, kind: &'static str, n: usize) {
         if trace::ENABLED {
             for _ in 0..n {
                 trace::released(traced, kind, "release");
             }
         }
+        Ok(())
     }
 
     /// The value and the number of threads waiting (for `Debug`).
@@ -194,11 +193,8 @@ impl Semaphore {
     /// (Python: `sem.acquire(blocking=False)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        let acquired = self.raw.try_acquire();
-        if acquired {
-            trace::acquired(self, "Semaphore", "acquire");
-        }
-        acquired
+        self.raw
+            .acquire(Some(Deadline::after(Duration::ZERO)), self, "Semaphore")
     }
 
     /// Blocks for at most `timeout` to take a permit; returns whether it did
@@ -216,8 +212,9 @@ impl Semaphore {
     /// If the value is already `usize::MAX` (Python's integers do not overflow; a `usize` does).
     #[inline]
     pub fn release(&self) {
-        assert!(self.raw.release(1, usize::MAX), "semaphore value overflow");
-        RawSemaphore::trace_released(self, "Semaphore", 1);
+        if self.release_n(1).is_err() {
+            panic!("semaphore value overflow");
+        }
     }
 
     /// Gives back `n` permits at once, waking up to `n` waiting threads
@@ -228,14 +225,7 @@ impl Semaphore {
     /// value would exceed `usize::MAX`; in both cases nothing changes.
     #[inline]
     pub fn release_n(&self, n: usize) -> Result<(), ReleaseError> {
-        if n == 0 {
-            return Err(ReleaseError::ZeroCount);
-        }
-        if !self.raw.release(n, usize::MAX) {
-            return Err(ReleaseError::TooManyReleases);
-        }
-        RawSemaphore::trace_released(self, "Semaphore", n);
-        Ok(())
+        self.raw.release(n, usize::MAX, self, "Semaphore")
     }
 
     /// Blocks until a permit is taken, and returns a guard that gives it back when dropped
@@ -345,11 +335,11 @@ impl BoundedSemaphore {
     /// (Python: `sem.acquire(blocking=False)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        let acquired = self.raw.try_acquire();
-        if acquired {
-            trace::acquired(self, "BoundedSemaphore", "acquire");
-        }
-        acquired
+        self.raw.acquire(
+            Some(Deadline::after(Duration::ZERO)),
+            self,
+            "BoundedSemaphore",
+        )
     }
 
     /// Blocks for at most `timeout` to take a permit; returns whether it did
@@ -380,14 +370,7 @@ impl BoundedSemaphore {
     /// value would exceed the initial value; in both cases nothing changes.
     #[inline]
     pub fn release_n(&self, n: usize) -> Result<(), ReleaseError> {
-        if n == 0 {
-            return Err(ReleaseError::ZeroCount);
-        }
-        if !self.raw.release(n, self.initial) {
-            return Err(ReleaseError::TooManyReleases);
-        }
-        RawSemaphore::trace_released(self, "BoundedSemaphore", n);
-        Ok(())
+        self.raw.release(n, self.initial, self, "BoundedSemaphore")
     }
 
     /// Blocks until a permit is taken, and returns a guard that gives it back when dropped
