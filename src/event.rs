@@ -136,11 +136,6 @@ impl Event {
         }
         released
     }
-
-    /// The number of threads waiting now (for `Debug`).
-    fn waiting(&self) -> usize {
-        self.state.lock().waiters
-    }
 }
 
 impl Default for Event {
@@ -152,9 +147,13 @@ impl Default for Event {
 
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (is_set, waiters) = {
+            let state = self.state.lock();
+            (state.set, state.waiters)
+        };
         f.debug_struct("Event")
-            .field("is_set", &self.is_set())
-            .field("waiters", &self.waiting())
+            .field("is_set", &is_set)
+            .field("waiters", &waiters)
             .finish()
     }
 }
