@@ -20,6 +20,12 @@ use threadproof::queue::Queue;
 trait Channel: Clone + Send + 'static {
     fn send(&self, n: u64);
     fn recv(&self) -> u64;
+    /// Receives `n` messages.
+    fn recv_n(&self, n: u64) {
+        for _ in 0..n {
+            std::hint::black_box(self.recv());
+        }
+    }
 }
 
 impl Channel for Arc<Queue<u64>> {
@@ -46,7 +52,8 @@ impl Channel for Crossbeam {
     }
 }
 
-/// std's receiver cannot be shared, so several consumers take turns through a mutex.
+/// std's receiver cannot be shared, so several consumers take turns through a mutex: each
+/// holds it for all the messages it receives, so that a lone consumer pays no lock per message.
 #[derive(Clone)]
 struct StdSync(
     std::sync::mpsc::SyncSender<u64>,
@@ -59,6 +66,12 @@ impl Channel for StdSync {
     }
     fn recv(&self) -> u64 {
         self.1.lock().unwrap().recv().unwrap()
+    }
+    fn recv_n(&self, n: u64) {
+        let receiver = self.1.lock().unwrap();
+        for _ in 0..n {
+            std::hint::black_box(receiver.recv().unwrap());
+        }
     }
 }
 
@@ -124,9 +137,7 @@ fn transfer<C: Channel>(chan: &C, producers: u64, consumers: u64, total: u64) ->
         let (chan, start, n) = (chan.clone(), Arc::clone(&start), share(consumers, c));
         handles.push(thread::spawn(move || {
             start.wait();
-            for _ in 0..n {
-                std::hint::black_box(chan.recv());
-            }
+            chan.recv_n(n);
         }));
     }
     start.wait();
