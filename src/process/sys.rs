@@ -3,7 +3,6 @@
 //!
 //! Everything here is safe: `std` where it suffices, the `nix` crate's wrappers otherwise.
 
-use std::collections::VecDeque;
 use std::io;
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, ExitStatus};
@@ -12,7 +11,8 @@ use nix::sys::signal;
 pub(super) use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
-use crate::sync::{thread, Arc, Condvar, Mutex};
+use crate::queue::Queue;
+use crate::sync::{thread, Arc, Mutex};
 
 /// The signal [`Process::terminate`](super::Process::terminate) sends.
 pub(super) const SIGTERM: Signal = Signal::SIGTERM;
@@ -99,76 +99,36 @@ pub(super) fn die() -> ! {
 /// [`die_with_parent`]); forking from a long-lived thread makes that "when the parent process
 /// exits", whichever thread called `start`.
 pub(super) fn spawn(command: Command) -> io::Result<Child> {
-    let spawner = spawner()?;
-    let job = Arc::new(Job {
-        command: Mutex::new(Some(command)),
-        result: Mutex::new(None),
-        done: Condvar::new(),
-    });
-    spawner.jobs.lock().push_back(job.clone());
-    spawner.ready.notify_one();
-    let mut result = job.result.lock();
-    loop {
-        if let Some(result) = result.take() {
-            return result;
-        }
-        result = job.done.wait(result);
-    }
+    let gone = || io::Error::other("the process spawner thread is gone");
+    let reply = Arc::new(Queue::new(1));
+    spawner()?
+        .put((command, Arc::clone(&reply)))
+        .map_err(|_| gone())?;
+    reply.get().map_err(|_| gone())?
 }
 
-/// One request to the spawner thread.
-struct Job {
-    command: Mutex<Option<Command>>,
-    /// Set by the spawner thread, which then notifies `done`.
-    result: Mutex<Option<io::Result<Child>>>,
-    done: Condvar,
-}
+/// A request to the spawner thread: a command to start, and where to put the result.
+type Job = (Command, Arc<Queue<io::Result<Child>>>);
 
-/// The spawner thread's queue.
-struct Spawner {
-    jobs: Mutex<VecDeque<Arc<Job>>>,
-    /// Notified by [`spawn`] after it queues a job.
-    ready: Condvar,
-}
+/// The spawner thread's requests, once it runs.
+static SPAWNER: Mutex<Option<Arc<Queue<Job>>>> = Mutex::new(None);
 
-static SPAWNER: Mutex<Option<Arc<Spawner>>> = Mutex::new(None);
-
-/// The spawner, started on first use.
-fn spawner() -> io::Result<Arc<Spawner>> {
+/// The spawner's queue; the thread is started on first use.
+fn spawner() -> io::Result<Arc<Queue<Job>>> {
     let mut slot = SPAWNER.lock();
-    if let Some(spawner) = &*slot {
-        return Ok(spawner.clone());
+    if let Some(jobs) = &*slot {
+        return Ok(Arc::clone(jobs));
     }
-    let spawner = Arc::new(Spawner {
-        jobs: Mutex::new(VecDeque::new()),
-        ready: Condvar::new(),
-    });
-    let shared = spawner.clone();
+    let jobs: Arc<Queue<Job>> = Arc::new(Queue::new(0));
+    let served = Arc::clone(&jobs);
     thread::Builder::new()
         .name("threadproof-process-spawner".to_owned())
-        .spawn(move || serve(&shared))?;
-    *slot = Some(spawner.clone());
-    Ok(spawner)
-}
-
-/// The spawner thread: forks each queued command, forever.
-fn serve(spawner: &Spawner) {
-    loop {
-        let job = {
-            let mut jobs = spawner.jobs.lock();
-            loop {
-                if let Some(job) = jobs.pop_front() {
-                    break job;
-                }
-                jobs = spawner.ready.wait(jobs);
+        .spawn(move || {
+            // Forks each queued command, for as long as the process runs.
+            while let Ok((mut command, reply)) = served.get() {
+                let _ = reply.put(command.spawn());
             }
-        };
-        let command = job.command.lock().take();
-        let result = match command {
-            Some(mut command) => command.spawn(),
-            None => Err(io::Error::other("process command already used")),
-        };
-        *job.result.lock() = Some(result);
-        job.done.notify_all();
-    }
+        })?;
+    *slot = Some(Arc::clone(&jobs));
+    Ok(jobs)
 }
