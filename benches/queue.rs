@@ -52,12 +52,13 @@ impl Channel for Crossbeam {
     }
 }
 
-/// std's receiver cannot be shared, so several consumers take turns through a mutex: each
-/// holds it for all the messages it receives, so that a lone consumer pays no lock per message.
+/// std's receiver cannot be shared, so several consumers take turns through a mutex, one
+/// message at a time; a lone consumer (`.2`) takes the mutex once, and pays no lock per message.
 #[derive(Clone)]
 struct StdSync(
     std::sync::mpsc::SyncSender<u64>,
     Arc<std::sync::Mutex<std::sync::mpsc::Receiver<u64>>>,
+    bool,
 );
 
 impl Channel for StdSync {
@@ -68,6 +69,12 @@ impl Channel for StdSync {
         self.1.lock().unwrap().recv().unwrap()
     }
     fn recv_n(&self, n: u64) {
+        if !self.2 {
+            for _ in 0..n {
+                std::hint::black_box(self.recv());
+            }
+            return;
+        }
         let receiver = self.1.lock().unwrap();
         for _ in 0..n {
             std::hint::black_box(receiver.recv().unwrap());
@@ -175,7 +182,7 @@ fn scenario(c: &mut Criterion, name: &str, bounded: bool, producers: u64, consum
     if bounded {
         run("std_sync_channel", &|| {
             let (s, r) = std::sync::mpsc::sync_channel(CAP);
-            let chan = StdSync(s, Arc::new(std::sync::Mutex::new(r)));
+            let chan = StdSync(s, Arc::new(std::sync::Mutex::new(r)), consumers == 1);
             Box::new(move |n| transfer(&chan, producers, consumers, n))
         });
     }
