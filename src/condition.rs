@@ -116,7 +116,12 @@ impl Tickets {
 ///
 /// ```compile_fail
 /// let cond = threadproof::Condition::new(0);
-/// cond.notify(1);
+/// cond.notify(1); // C22: notify without the lock
+/// ```
+///
+/// ```compile_fail
+/// let cond = threadproof::Condition::new(0);
+/// cond.wait(); // C21: wait without the lock
 /// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct ConditionGuard<'a, T> {

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use threadproof::{Condition, ConditionGuard};
 
 mod common;
-use common::assert_about;
+use common::{assert_about, waiters};
 
 /// The timeout of the timing checks.
 const T: Duration = Duration::from_millis(80);
@@ -90,14 +90,10 @@ impl Rig {
         returned.clone()
     }
 
-    /// Checks that no more than `n` waiters return within the time `T`.
-    fn no_more_than(&self, n: usize) {
-        let mut returned = self.returned.lock();
-        assert!(
-            !returned.wait_for_timeout(|r| r.len() > n, T),
-            "waiters {:?} returned, more than {n}",
-            *returned
-        );
+    /// Checks that exactly `n` threads still wait: a notify takes its waiters off the queue
+    /// under the lock, so those it did not pick are still on it, and no others.
+    fn still_waiting(&self, n: usize) {
+        assert_eq!(waiters(&self.cond), n, "{:?}", self.cond);
     }
 }
 
@@ -145,7 +141,7 @@ fn c24_notify_n_wakes_at_most_n_waiters_and_notify_all_wakes_all() {
     let first: Vec<_> = (0..5).map(|id| rig.waiter(id, None)).collect();
     rig.cond.lock().notify(3);
     assert_eq!(sorted(rig.returned(3)), [0, 1, 2]);
-    rig.no_more_than(3);
+    rig.still_waiting(2);
     rig.cond.lock().notify(5);
     assert_eq!(sorted(rig.returned(5)), [0, 1, 2, 3, 4]);
     for waiter in first {
@@ -167,7 +163,7 @@ fn c24_notify_with_nobody_waiting_or_n_zero_does_nothing() {
     rig.cond.lock().notify_all();
     let waiters: Vec<_> = (0..2).map(|id| rig.waiter(id, None)).collect();
     rig.cond.lock().notify(0);
-    rig.no_more_than(0);
+    rig.still_waiting(2);
     rig.cond.lock().notify_all();
     assert_eq!(sorted(rig.returned(2)), [0, 1]);
     for waiter in waiters {
@@ -338,6 +334,7 @@ fn c11_a_panicking_predicate_releases_the_lock_and_leaves_no_waiter_behind() {
         guard.wait_for(|_| panic!("predicate failed"));
     }));
     assert!(result.is_err());
+    rig.still_waiting(0);
     // A real waiter now gets the one notification.
     let waiter = rig.waiter(0, None);
     rig.cond.lock().notify(1);

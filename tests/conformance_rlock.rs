@@ -3,6 +3,7 @@
 //! for the RLock).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread;
@@ -150,12 +151,17 @@ fn c18_a_waiting_non_owner_gets_the_lock_after_the_last_release() {
     let r_lock = Arc::new(RLock::new());
     r_lock.acquire();
     r_lock.acquire();
+    let last_released = Arc::new(AtomicBool::new(false));
     let (started_tx, started_rx) = mpsc::channel();
     let waiter = {
-        let r_lock = r_lock.clone();
+        let (r_lock, last_released) = (r_lock.clone(), last_released.clone());
         thread::spawn(move || {
             started_tx.send(()).unwrap();
             let _held = r_lock.lock();
+            assert!(
+                last_released.load(Ordering::SeqCst),
+                "the waiter got the lock before the owner's last release"
+            );
             assert_eq!(r_lock.recursion_count(), 1);
         })
     };
@@ -163,6 +169,7 @@ fn c18_a_waiting_non_owner_gets_the_lock_after_the_last_release() {
     r_lock.release().unwrap();
     // Still held once: the waiter cannot have it yet.
     assert!(r_lock.is_owned());
+    last_released.store(true, Ordering::SeqCst);
     r_lock.release().unwrap();
     waiter.join().unwrap();
     assert!(!r_lock.locked());
