@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use threadproof::explore::{Checker, Explorer, Outcome, Search};
+use threadproof::explore::{Checker, Explorer, Outcome};
 use threadproof::sync::atomic::{AtomicUsize, Ordering};
 use threadproof::{trace, Lock, ReleaseError};
 
@@ -26,13 +26,14 @@ fn sub(lock: &Lock, num: &AtomicUsize) {
     lock.release().unwrap();
 }
 
-#[test]
-fn lock_never_loses_an_update_of_two_threads() {
-    let run = Explorer::exhaustive().run(|| {
+/// `threads` threads each run [`sub`] once on a counter that starts at 100: no update is lost
+/// and the lock ends free.
+fn contend(threads: usize) -> impl Fn() + Send + Sync + 'static {
+    move || {
         let lock = Arc::new(Lock::new());
         let num = Arc::new(AtomicUsize::new(100));
         trace::label(&*lock, "lock");
-        let handles: Vec<_> = (1..=2)
+        let handles: Vec<_> = (1..=threads)
             .map(|i| {
                 let (lock, num) = (lock.clone(), num.clone());
                 spawn(&format!("Thread-{i}"), move || sub(&lock, &num))
@@ -41,9 +42,18 @@ fn lock_never_loses_an_update_of_two_threads() {
         for h in handles {
             h.join().unwrap();
         }
-        assert_eq!(num.load(Ordering::Relaxed), 98, "an update was lost");
+        assert_eq!(
+            num.load(Ordering::Relaxed),
+            100 - threads,
+            "an update was lost"
+        );
         assert!(!lock.locked());
-    });
+    }
+}
+
+#[test]
+fn lock_never_loses_an_update_of_two_threads() {
+    let run = Explorer::exhaustive().run(contend(2));
     assert!(run.is_proof());
     assert_passed("two threads, counter", &run);
 }
@@ -82,30 +92,9 @@ fn blocked_acquirers_all_get_the_lock_shuttle_bounded_4() {
 fn three_contending_threads_all_get_the_lock_bounded_loom_4_shuttle_3() {
     // Three symmetric threads racing through the fast and slow paths. Unbounded, this model
     // takes loom about a minute, so both checkers search it up to 4 (loom) and 3 (shuttle)
-    // preemptions; `blocked_acquirers_all_get_the_lock_shuttle_bounded_4` is loom's unbounded proof.
-    let bound = match Checker::CURRENT {
-        Checker::Shuttle => 3,
-        _ => 4,
-    };
-    let run = Explorer::with_search(Search::Exhaustive {
-        preemption_bound: Some(bound),
-    })
-    .run(|| {
-        let lock = Arc::new(Lock::new());
-        let num = Arc::new(AtomicUsize::new(100));
-        trace::label(&*lock, "lock");
-        let handles: Vec<_> = (1..=3)
-            .map(|i| {
-                let (lock, num) = (lock.clone(), num.clone());
-                spawn(&format!("Thread-{i}"), move || sub(&lock, &num))
-            })
-            .collect();
-        for h in handles {
-            h.join().unwrap();
-        }
-        assert_eq!(num.load(Ordering::Relaxed), 97, "an update was lost");
-        assert!(!lock.locked());
-    });
+    // preemptions. loom's unbounded proof of two waiters behind a held lock is
+    // `blocked_acquirers_all_get_the_lock_shuttle_bounded_4`.
+    let run = explorer(Some(4), Some(3)).run(contend(3));
     assert_passed("three threads contend", &run);
 }
 
