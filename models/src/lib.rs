@@ -105,3 +105,10 @@ where
         .spawn(body)
         .expect("the checker refused a thread")
 }
+
+/// Joins `threads` in order; a thread that panicked fails the execution.
+fn join_all(threads: impl IntoIterator<Item = threadproof::sync::thread::JoinHandle<()>>) {
+    for thread in threads {
+        thread.join().expect("a thread panicked");
+    }
+}

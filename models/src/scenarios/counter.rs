@@ -16,7 +16,7 @@ use threadproof::sync::thread;
 use threadproof::{trace, Lock};
 
 use crate::model::{Ending, Model, Size, Verdict};
-use crate::spawn_named;
+use crate::{join_all, spawn_named};
 
 /// How each thread is protected around its read-modify-write of `num`.
 #[derive(Clone, Copy)]
@@ -124,9 +124,7 @@ fn run(size: Size, guard: Guard) -> Ending {
             spawn_named(format!("Thread-{i}"), move || sub(&num, &lock, guard))
         })
         .collect();
-    for t in threads {
-        t.join().expect("a counter thread panicked");
-    }
+    join_all(threads);
     let end = num.load(Ordering::SeqCst);
     Ending::new(format!("num = {end}"), end + size.threads == size.value)
 }

@@ -21,7 +21,7 @@ use threadproof::sync::thread;
 use threadproof::{trace, Lock, RLock};
 
 use crate::model::{Ending, Model, Size, Verdict};
-use crate::spawn_named;
+use crate::{join_all, spawn_named};
 
 fn pause(seconds: u64) {
     // time.sleep(n): under the checkers, a point where another thread may run.
@@ -59,9 +59,7 @@ fn two_locks(size: Size, opposite: bool) -> Ending {
             })
         })
         .collect();
-    for t in threads {
-        t.join().expect("a thread panicked");
-    }
+    join_all(threads);
     Ending::new("every thread finished", true)
 }
 
@@ -173,9 +171,7 @@ fn rlock_nested_run(size: Size) -> Ending {
             })
         })
         .collect();
-    for t in threads {
-        t.join().expect("a thread panicked");
-    }
+    join_all(threads);
     let most = most.load(StdOrdering::SeqCst);
     let leftover = leftover.load(StdOrdering::SeqCst);
     Ending::new(

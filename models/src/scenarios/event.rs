@@ -22,7 +22,7 @@ use threadproof::sync::thread;
 use threadproof::{trace, Event};
 
 use crate::model::{Ending, Model, Size, Verdict};
-use crate::spawn_named;
+use crate::{join_all, spawn_named};
 
 /// `event_boss_worker`: the tutorial's Boss and Workers, with the workers' `clear()` and second
 /// `wait()`. Claim: every thread finishes. It hangs: the boss's second `set()` can land before
@@ -98,9 +98,7 @@ fn boss_worker(size: Size) -> Ending {
         boss_event.set();
         trace::step("event.set()", "");
     }));
-    for t in threads {
-        t.join().expect("a thread panicked");
-    }
+    join_all(threads);
     Ending::new("every thread finished", true)
 }
 
@@ -129,8 +127,6 @@ fn boss_worker_fixed(size: Size) -> Ending {
         trace::step("print", "可以下班了 (you may go home)");
         boss_done.set();
     }));
-    for t in threads {
-        t.join().expect("a thread panicked");
-    }
+    join_all(threads);
     Ending::new("every thread finished", true)
 }

@@ -25,7 +25,7 @@ use threadproof::sync::thread;
 use threadproof::trace;
 
 use crate::model::{Ending, Model, Size, Verdict};
-use crate::spawn_named;
+use crate::{join_all, spawn_named};
 
 /// `producer_consumer_form1`: the producer calls `put` then `task_done`, the consumers `join`
 /// then `get`. The join looks like flow control, but the producer's own `task_done` has
@@ -134,10 +134,7 @@ fn form1(size: Size) -> Ending {
             })
         })
         .collect();
-    producer.join().expect("the producer panicked");
-    for c in consumers {
-        c.join().expect("a consumer panicked");
-    }
+    join_all(std::iter::once(producer).chain(consumers));
     let most = most.load(Ordering::SeqCst);
     Ending::new(format!("queue held at most {most}"), most <= 1)
 }
@@ -190,10 +187,7 @@ fn form2(size: Size) -> Ending {
             })
         })
         .collect();
-    producer.join().expect("the producer panicked");
-    for c in consumers {
-        c.join().expect("a consumer panicked");
-    }
+    join_all(std::iter::once(producer).chain(consumers));
     let most = most.load(Ordering::SeqCst);
     let once = consumed.iter().all(|c| c.load(Ordering::SeqCst) == 1);
     let early = early_join.load(Ordering::SeqCst);
@@ -234,9 +228,7 @@ fn join_task_done(size: Size) -> Ending {
             seen.store(now, Ordering::SeqCst);
         }));
     }
-    for t in threads {
-        t.join().expect("a thread panicked");
-    }
+    join_all(threads);
     let seen = seen.load(Ordering::SeqCst);
     Ending::new(
         format!("join returned with {seen} of {} done", size.value),

@@ -18,7 +18,7 @@ use threadproof::sync::thread;
 use threadproof::{trace, Semaphore};
 
 use crate::model::{Ending, Model, Size, Verdict};
-use crate::spawn_named;
+use crate::{join_all, spawn_named};
 
 /// `semaphore_limit`: never more threads inside than the semaphore's value, and some
 /// execution has exactly that many inside at once: holds.
@@ -70,9 +70,7 @@ fn limit(size: Size) -> Ending {
             })
         })
         .collect();
-    for t in threads {
-        t.join().expect("a thread panicked");
-    }
+    join_all(threads);
     let most = most.load(Ordering::SeqCst);
     Ending::new(most_inside(most), most <= size.value)
 }
