@@ -5,7 +5,7 @@ use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
-use crate::sync::{trace, Condvar, Deadline, Mutex, MutexGuard};
+use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
 use crate::{BrokenBarrierError, PartiesError};
 
 /// A barrier for a fixed number of threads, Python's `threading.Barrier(parties, action)`.
@@ -137,7 +137,7 @@ impl Barrier {
     /// If this thread is the last to arrive and the action panics: the panic is resumed here
     /// after the barrier is broken for the others.
     pub fn wait(&self) -> Result<usize, BrokenBarrierError> {
-        self.wait_until(None)
+        self.wait_until(&mut Deadline::never())
     }
 
     /// [`wait`](Barrier::wait) for at most `timeout` (Python: `barrier.wait(timeout=t)`). If the
@@ -150,24 +150,20 @@ impl Barrier {
     /// # Panics
     /// As [`wait`](Barrier::wait), if the action panics.
     pub fn wait_timeout(&self, timeout: Duration) -> Result<usize, BrokenBarrierError> {
-        self.wait_until(Some(Deadline::after(timeout)))
+        self.wait_until(&mut Deadline::after(timeout))
     }
 
-    fn wait_until(&self, deadline: Option<Deadline>) -> Result<usize, BrokenBarrierError> {
-        let mut state = self.state.lock();
-        let mut blocked = false;
+    fn wait_until(&self, deadline: &mut Deadline) -> Result<usize, BrokenBarrierError> {
+        let blocking = Blocking::on(self, "Barrier", "wait");
         // Wait while the previous round drains or a reset completes (CPython's `_enter`).
-        while matches!(state.phase, Phase::Draining | Phase::Resetting) {
-            if !blocked {
-                trace::blocking(self, "Barrier", "wait");
-                blocked = true;
-            }
-            state = self.changed.wait(state);
-        }
-        if blocked {
-            trace::unblocked();
-            blocked = false;
-        }
+        let (mut state, _) = wait_for(
+            &self.changed,
+            self.state.lock(),
+            &mut Deadline::never(),
+            blocking,
+            None,
+            |state| (!matches!(state.phase, Phase::Draining | Phase::Resetting)).then_some(()),
+        );
         if state.phase == Phase::Broken {
             return Err(BrokenBarrierError);
         }
@@ -187,28 +183,21 @@ impl Barrier {
             Ok(index)
         } else {
             // Wait for the round to be released, broken or reset (CPython's `_wait`).
-            loop {
-                if state.phase != Phase::Filling {
-                    break;
-                }
-                let Some(left) = Deadline::left(deadline) else {
+            let (released, phase) =
+                wait_for(&self.changed, state, deadline, blocking, None, |state| {
+                    (state.phase != Phase::Filling).then_some(state.phase)
+                });
+            state = released;
+            match phase {
+                Some(Phase::Draining) => Ok(index),
+                Some(_) => Err(BrokenBarrierError),
+                None => {
+                    // The timeout passed first: it breaks the barrier for everyone.
                     self.break_barrier(&mut state);
-                    break;
-                };
-                if !blocked {
-                    trace::blocking(self, "Barrier", "wait");
-                    blocked = true;
+                    Err(BrokenBarrierError)
                 }
-                state = self.changed.wait_at_most(state, left);
-            }
-            match state.phase {
-                Phase::Draining => Ok(index),
-                _ => Err(BrokenBarrierError),
             }
         };
-        if blocked {
-            trace::unblocked();
-        }
         self.leave(state);
         result
     }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
-use crate::sync::{trace, Condvar, Deadline, Mutex, MutexGuard};
+use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
 
 /// A condition variable that owns the data it guards, Python's `threading.Condition()`.
 ///
@@ -191,13 +191,13 @@ impl<T> ConditionGuard<'_, T> {
     /// Releases the lock, blocks until notified, then takes the lock back
     /// (Python: `cond.wait()`). Returns only when this thread was notified.
     pub fn wait(&mut self) {
-        self.wait_until(None);
+        self.wait_until(&mut Deadline::never());
     }
 
     /// [`wait`](ConditionGuard::wait) for at most `timeout`; returns true if notified, false
     /// if it timed out (Python: `cond.wait(timeout=t)`). A zero timeout returns false at once.
     pub fn wait_timeout(&mut self, timeout: Duration) -> bool {
-        self.wait_until(Some(Deadline::after(timeout)))
+        self.wait_until(&mut Deadline::after(timeout))
     }
 
     /// Waits until `pred` holds of the data, checking it first, so it does not wait if it
@@ -218,44 +218,43 @@ impl<T> ConditionGuard<'_, T> {
         mut pred: impl FnMut(&mut T) -> bool,
         timeout: Duration,
     ) -> bool {
-        let deadline = Deadline::after(timeout);
+        let mut deadline = Deadline::after(timeout);
         loop {
             if pred(&mut **self) {
                 return true;
             }
-            if deadline.remaining().is_none() {
+            if deadline.passed() {
                 return false;
             }
-            self.wait_until(Some(deadline));
+            self.wait_until(&mut deadline);
         }
     }
 
-    /// Waits, with a deadline or (`None`) without; returns whether this thread was notified.
-    fn wait_until(&mut self, deadline: Option<Deadline>) -> bool {
-        if deadline.is_some_and(|d| d.remaining().is_none()) {
+    /// Waits until notified or until `deadline`; returns whether this thread was notified.
+    fn wait_until(&mut self, deadline: &mut Deadline) -> bool {
+        if deadline.passed() {
             return false;
         }
         let condition = self.condition;
         let mut guard = self.guard.take().expect(HELD);
         let ticket = guard.queue.enqueue();
         trace::released(condition, "Condition", "release");
-        trace::blocking(condition, "Condition", "wait");
-        let notified = loop {
-            let Some(left) = Deadline::left(deadline) else {
-                // Timed out and not notified: leave the queue, so that a later notify goes to a
-                // thread still waiting.
-                guard.queue.cancel(ticket);
-                break false;
-            };
-            guard = condition.notified.wait_at_most(guard, left);
-            if !guard.queue.is_waiting(ticket) {
-                break true;
-            }
-        };
-        trace::unblocked();
+        let (mut guard, notified) = wait_for(
+            &condition.notified,
+            guard,
+            deadline,
+            Blocking::on(condition, "Condition", "wait"),
+            None,
+            |state| (!state.queue.is_waiting(ticket)).then_some(()),
+        );
+        if notified.is_none() {
+            // Timed out and not notified: leave the queue, so that a later notify goes to a
+            // thread still waiting.
+            guard.queue.cancel(ticket);
+        }
         trace::acquired(condition, "Condition", "reacquire");
         self.guard = Some(guard);
-        notified
+        notified.is_some()
     }
 
     /// Wakes at most `n` of the threads waiting now, those that have waited longest first

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::sync::{trace, Condvar, Deadline, Mutex};
+use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex};
 
 /// An event, Python's `threading.Event()`: a flag, initially false, that
 /// [`set`](Event::set) makes true and [`clear`](Event::clear) false again, and that threads
@@ -51,7 +51,7 @@ struct EventState {
     /// a `set`, even if a `clear` has turned the flag off again since.
     generation: usize,
     /// Threads waiting now; `set` notifies only when there are some.
-    waiters: usize,
+    waiters: u32,
 }
 
 impl Event {
@@ -106,35 +106,25 @@ impl Event {
     /// passed. A zero timeout only looks at the flag.
     #[inline]
     pub fn wait_timeout(&self, timeout: Duration) -> bool {
-        self.wait_until(Some(Deadline::after(timeout)))
+        self.wait_until(Some(timeout))
     }
 
-    fn wait_until(&self, deadline: Option<Deadline>) -> bool {
-        let mut state = self.state.lock();
+    fn wait_until(&self, timeout: Option<Duration>) -> bool {
+        let state = self.state.lock();
         if state.set {
             return true;
         }
+        // Released by the next `set`, even if a `clear` follows it before this thread runs.
         let generation = state.generation;
-        let mut blocked = false;
-        let released = loop {
-            if state.generation != generation {
-                break true;
-            }
-            let Some(left) = Deadline::left(deadline) else {
-                break false;
-            };
-            if !blocked {
-                state.waiters += 1;
-                trace::blocking(self, "Event", "wait");
-                blocked = true;
-            }
-            state = self.changed.wait_at_most(state, left);
-        };
-        if blocked {
-            state.waiters -= 1;
-            trace::unblocked();
-        }
-        released
+        let (_state, released) = wait_for(
+            &self.changed,
+            state,
+            &mut Deadline::within(timeout),
+            Blocking::on(self, "Event", "wait"),
+            Some(|state: &mut EventState| &mut state.waiters),
+            |state| (state.generation != generation).then_some(()),
+        );
+        released.is_some()
     }
 }
 

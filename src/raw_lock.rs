@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::sync::atomic::{AtomicUsize, Ordering};
-use crate::sync::{trace, Condvar, Deadline, Mutex};
+use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex};
 
 /// Nobody holds the lock.
 const UNLOCKED: usize = 0;
@@ -52,41 +52,32 @@ impl RawLock {
             trace::acquired(traced, kind, "acquire");
             return true;
         }
-        if timeout == Some(Duration::ZERO) {
+        let mut deadline = Deadline::within(timeout);
+        if deadline.passed() {
             // A non-blocking attempt: it failed, and it must not mark the lock contended.
             return false;
         }
-        self.acquire_slow(timeout.map(Deadline::after), traced, kind)
+        self.acquire_slow(&mut deadline, traced, kind)
     }
 
     #[cold]
     fn acquire_slow<T: ?Sized>(
         &self,
-        deadline: Option<Deadline>,
+        deadline: &mut Deadline,
         traced: &T,
         kind: &'static str,
     ) -> bool {
-        let mut guard = self.waiters.lock();
-        let mut blocked = false;
-        loop {
-            // Taking it as CONTENDED is conservative: other waiters may still be queued, and
-            // our release must wake one of them.
-            if self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED {
-                trace::acquired(traced, kind, "acquire");
-                return true;
-            }
-            let Some(left) = Deadline::left(deadline) else {
-                if blocked {
-                    trace::unblocked();
-                }
-                return false;
-            };
-            if !blocked {
-                trace::blocking(traced, kind, "acquire");
-                blocked = true;
-            }
-            guard = self.released.wait_at_most(guard, left);
+        let guard = self.waiters.lock();
+        let blocking = Blocking::on(traced, kind, "acquire");
+        // Taking it as CONTENDED is conservative: other waiters may still be queued, and our
+        // release must wake one of them.
+        let (_guard, acquired) = wait_for(&self.released, guard, deadline, blocking, None, |_| {
+            (self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED).then_some(())
+        });
+        if acquired.is_some() {
+            trace::acquired(traced, kind, "acquire");
         }
+        acquired.is_some()
     }
 
     /// Releases the lock, whoever holds it. False if it was not held (nothing changes).

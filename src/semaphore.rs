@@ -7,7 +7,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::sync::{trace, Condvar, Deadline, Mutex};
+use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex};
 use crate::ReleaseError;
 
 /// The shared core: the permit count and the waiting machinery.
@@ -23,7 +23,7 @@ struct Count {
     value: usize,
     /// Threads blocked in an acquire (including any that were notified and have not yet run):
     /// a release notifies only when there are some.
-    waiters: usize,
+    waiters: u32,
 }
 
 impl RawSemaphore {
@@ -39,42 +39,33 @@ impl RawSemaphore {
         self.count.lock().value
     }
 
-    /// Blocks until a permit is taken, or until `deadline` passes (`None`: never). Returns
+    /// Blocks until a permit is taken, or until `timeout` passes (`None`: never). Returns
     /// whether it took one. `traced` and `kind` name the semaphore in the checker-build trace.
     fn acquire<T: ?Sized>(
         &self,
-        deadline: Option<Deadline>,
+        timeout: Option<Duration>,
         traced: &T,
         kind: &'static str,
     ) -> bool {
-        let mut count = self.count.lock();
-        let mut blocked = false;
-        let acquired = loop {
+        let count = self.count.lock();
+        let (count, acquired) = wait_for(
+            &self.released,
+            count,
+            &mut Deadline::within(timeout),
+            Blocking::on(traced, kind, "acquire"),
+            Some(|count: &mut Count| &mut count.waiters),
             // A permit that is there is taken even when the deadline has just passed.
-            if count.value > 0 {
-                count.value -= 1;
-                break true;
-            }
-            let Some(left) = Deadline::left(deadline) else {
-                break false;
-            };
-            if !blocked {
-                count.waiters += 1;
-                trace::blocking(traced, kind, "acquire");
-                blocked = true;
-            }
-            count = self.released.wait_at_most(count, left);
-        };
-        if blocked {
-            count.waiters -= 1;
-        }
+            |count| {
+                (count.value > 0).then(|| {
+                    count.value -= 1;
+                })
+            },
+        );
         drop(count);
-        if acquired {
+        if acquired.is_some() {
             trace::acquired(traced, kind, "acquire");
-        } else if blocked {
-            trace::unblocked();
         }
-        acquired
+        acquired.is_some()
     }
 
     /// Adds `n` permits and wakes up to `n` waiters; records the releases in the checker-build
@@ -101,7 +92,7 @@ impl RawSemaphore {
                 _ => return Err(ReleaseError::TooManyReleases),
             }
             if count.waiters > 0 {
-                if n >= count.waiters {
+                if n >= count.waiters as usize {
                     self.released.notify_all();
                 } else {
                     for _ in 0..n {
@@ -119,7 +110,7 @@ impl RawSemaphore {
     }
 
     /// The value and the number of threads waiting (for `Debug`).
-    fn snapshot(&self) -> (usize, usize) {
+    fn snapshot(&self) -> (usize, u32) {
         let count = self.count.lock();
         (count.value, count.waiters)
     }
@@ -193,16 +184,14 @@ impl Semaphore {
     /// (Python: `sem.acquire(blocking=False)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        self.raw
-            .acquire(Some(Deadline::after(Duration::ZERO)), self, "Semaphore")
+        self.raw.acquire(Some(Duration::ZERO), self, "Semaphore")
     }
 
     /// Blocks for at most `timeout` to take a permit; returns whether it did
     /// (Python: `sem.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
     #[inline]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.raw
-            .acquire(Some(Deadline::after(timeout)), self, "Semaphore")
+        self.raw.acquire(Some(timeout), self, "Semaphore")
     }
 
     /// Gives back one permit, waking one waiting thread if there is one
@@ -335,19 +324,15 @@ impl BoundedSemaphore {
     /// (Python: `sem.acquire(blocking=False)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        self.raw.acquire(
-            Some(Deadline::after(Duration::ZERO)),
-            self,
-            "BoundedSemaphore",
-        )
+        self.raw
+            .acquire(Some(Duration::ZERO), self, "BoundedSemaphore")
     }
 
     /// Blocks for at most `timeout` to take a permit; returns whether it did
     /// (Python: `sem.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
     #[inline]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.raw
-            .acquire(Some(Deadline::after(timeout)), self, "BoundedSemaphore")
+        self.raw.acquire(Some(timeout), self, "BoundedSemaphore")
     }
 
     /// Gives back one permit, waking one waiting thread if there is one

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::entry::{run_key, run_kind, Entry, Launch, Run, MARKER};
 use super::{current, sys, ProcessError};
-use crate::sync::{thread, Arc, Condvar, Deadline, Mutex};
+use crate::sync::{thread, wait_for, Arc, Blocking, Condvar, Deadline, Mutex};
 
 /// A child process running one entry point of this program, Python's
 /// `multiprocessing.Process` with the "spawn" start method.
@@ -277,14 +277,19 @@ impl Process {
     /// # Errors
     /// [`ProcessError::NotStarted`] if the process was never started.
     pub fn join(&self) -> Result<i32, ProcessError> {
-        let mut state = self.inner.state.lock();
-        loop {
-            match state.phase {
-                Phase::Created => return Err(ProcessError::NotStarted { operation: "join" }),
-                Phase::Finished(code) => return Ok(code),
-                Phase::Running(_) => state = self.inner.finished.wait(state),
-            }
-        }
+        let (_state, ended) = wait_for(
+            &self.inner.finished,
+            self.inner.state.lock(),
+            &mut Deadline::never(),
+            Blocking::on(self, "Process", "join"),
+            None,
+            |state| match state.phase {
+                Phase::Created => Some(Err(ProcessError::NotStarted { operation: "join" })),
+                Phase::Finished(code) => Some(Ok(code)),
+                Phase::Running(_) => None,
+            },
+        );
+        ended.expect("a wait without a deadline ends only when ready")
     }
 
     /// [`join`](Process::join) for at most `timeout`: the exit code, or `None` if the process
@@ -293,18 +298,19 @@ impl Process {
     /// # Errors
     /// [`ProcessError::NotStarted`] if the process was never started.
     pub fn join_timeout(&self, timeout: Duration) -> Result<Option<i32>, ProcessError> {
-        let deadline = Deadline::after(timeout);
-        let mut state = self.inner.state.lock();
-        loop {
-            match state.phase {
-                Phase::Created => return Err(ProcessError::NotStarted { operation: "join" }),
-                Phase::Finished(code) => return Ok(Some(code)),
-                Phase::Running(_) => match deadline.remaining() {
-                    None => return Ok(None),
-                    Some(left) => state = self.inner.finished.wait_timeout(state, left).0,
-                },
-            }
-        }
+        let (_state, ended) = wait_for(
+            &self.inner.finished,
+            self.inner.state.lock(),
+            &mut Deadline::after(timeout),
+            Blocking::on(self, "Process", "join"),
+            None,
+            |state| match state.phase {
+                Phase::Created => Some(Err(ProcessError::NotStarted { operation: "join" })),
+                Phase::Finished(code) => Some(Ok(Some(code))),
+                Phase::Running(_) => None,
+            },
+        );
+        ended.unwrap_or(Ok(None))
     }
 
     /// Whether the process has started and not yet been seen to exit (Python:

@@ -30,7 +30,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use crate::sync::{spin, trace, Condvar, Deadline, Mutex, MutexGuard};
+use crate::sync::{spin, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
 
 /// A first-in, first-out queue, Python's `queue.Queue(maxsize)`.
 ///
@@ -276,17 +276,14 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// [`task_done`](Self::task_done) (Python: `q.join()`). Never fails; a shutdown does not
     /// end it, except that `shutdown(true)` finishes the tasks of the items it discards.
     pub fn join(&self) {
-        let mut st = self.state.lock();
-        if st.unfinished_tasks == 0 {
-            return;
-        }
-        trace::blocking(self, S::NAME, "join");
-        while st.unfinished_tasks > 0 {
-            st.joiners += 1;
-            st = self.all_tasks_done.wait(st);
-            st.joiners -= 1;
-        }
-        trace::unblocked();
+        let _unfinished = wait_for(
+            &self.all_tasks_done,
+            self.state.lock(),
+            &mut Deadline::never(),
+            Blocking::on(self, S::NAME, "join"),
+            Some(|st: &mut State<S>| &mut st.joiners),
+            |st| (st.unfinished_tasks == 0).then_some(()),
+        );
     }
 
     /// Shuts the queue down, for good (Python: `q.shutdown(immediate)`).
@@ -358,76 +355,56 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
         }
         if self.is_full(&st) {
             // The clock starts only once the call has to wait, as CPython's does.
-            let deadline = timeout.map(Deadline::after);
-            st = self.spin(st, deadline, |len| self.maxsize > 0 && len >= self.maxsize);
-            let mut blocked = false;
-            loop {
-                let failure = if st.is_shutdown {
-                    PutError::ShutDown(item)
-                } else if !self.is_full(&st) {
-                    break;
-                } else if let Some(left) = Deadline::left(deadline) {
-                    if !blocked {
-                        trace::blocking(self, S::NAME, "put");
-                        blocked = true;
+            let mut deadline = Deadline::within(timeout);
+            st = self.spin(st, &mut deadline, |len| {
+                self.maxsize > 0 && len >= self.maxsize
+            });
+            let (after, room) = wait_for(
+                &self.not_full,
+                st,
+                &mut deadline,
+                Blocking::on(self, S::NAME, "put"),
+                Some(|st: &mut State<S>| &mut st.putters),
+                |st| {
+                    if st.is_shutdown {
+                        Some(false)
+                    } else {
+                        (!self.is_full(st)).then_some(true)
                     }
-                    st.putters += 1;
-                    st = self.not_full.wait_at_most(st, left);
-                    st.putters -= 1;
-                    continue;
-                } else {
-                    PutError::Full(item)
-                };
-                if blocked {
-                    trace::unblocked();
-                }
-                return Err(failure);
-            }
-            if blocked {
-                trace::unblocked();
+                },
+            );
+            st = after;
+            match room {
+                Some(true) => {}
+                Some(false) => return Err(PutError::ShutDown(item)),
+                None => return Err(PutError::Full(item)),
             }
         }
         Recount::new(self, &mut st).st.items.push(item);
         Ok(())
     }
 
-    /// Gets an item, waiting for one for at most `timeout` (`None`: as long as it takes; zero:
-    /// not at all).
+    /// A get, blocking until `timeout` (`None`: no limit); a zero timeout does not block.
     fn get_with(&self, timeout: Option<Duration>) -> Result<T, GetError> {
         let mut st = self.state.lock();
         if let Some(item) = self.take(&mut st) {
             return Ok(item);
         }
         // The clock starts only once the call has to wait, as CPython's does.
-        let deadline = timeout.map(Deadline::after);
-        st = self.spin(st, deadline, |len| len == 0);
-        let mut blocked = false;
-        loop {
-            if let Some(item) = self.take(&mut st) {
-                if blocked {
-                    trace::unblocked();
-                }
-                return Ok(item);
-            }
-            let failure = if st.is_shutdown {
-                GetError::ShutDown
-            } else if let Some(left) = Deadline::left(deadline) {
-                if !blocked {
-                    trace::blocking(self, S::NAME, "get");
-                    blocked = true;
-                }
-                st.getters += 1;
-                st = self.not_empty.wait_at_most(st, left);
-                st.getters -= 1;
-                continue;
-            } else {
-                GetError::Empty
-            };
-            if blocked {
-                trace::unblocked();
-            }
-            return Err(failure);
-        }
+        let mut deadline = Deadline::within(timeout);
+        st = self.spin(st, &mut deadline, |len| len == 0);
+        let (_st, got) = wait_for(
+            &self.not_empty,
+            st,
+            &mut deadline,
+            Blocking::on(self, S::NAME, "get"),
+            Some(|st: &mut State<S>| &mut st.getters),
+            |st| match self.take(st) {
+                Some(item) => Some(Ok(item)),
+                None => st.is_shutdown.then_some(Err(GetError::ShutDown)),
+            },
+        );
+        got.unwrap_or(Err(GetError::Empty))
     }
 
     /// True if a put would have to wait for room.
@@ -445,14 +422,14 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     fn spin<'a>(
         &'a self,
         mut st: MutexGuard<'a, State<S>>,
-        deadline: Option<Deadline>,
+        deadline: &mut Deadline,
         busy: impl Fn(usize) -> bool,
     ) -> MutexGuard<'a, State<S>> {
         let mut backoff = spin::Backoff::new();
         while !backoff.is_completed()
             && busy(st.items.len())
             && !st.is_shutdown
-            && Deadline::left(deadline).is_some()
+            && !deadline.passed()
         {
             drop(st);
             backoff.snooze();

@@ -1,12 +1,39 @@
-//! What the loom and shuttle backends share: both offer std-shaped `Mutex` and `Condvar` whose
-//! results carry poisoning; the facade's versions drop it, and their timed waits never time out
-//! because neither checker models time.
+//! What the loom and shuttle backends share: the facade's `Mutex`, `Condvar` and timed waits,
+//! built on the checker's own primitives.
+//!
+//! Neither checker models time: loom's `Condvar::wait_timeout` never times out, nor does
+//! shuttle's. Here time is part of the model, under *any timing*: a wait with a deadline may be
+//! woken, or time out at any point while it waits, and the checker explores both.
+//!
+//! - Each wait has a `Slot` of its own, queued on the condition variable: a notify ends the
+//!   first slot that still waits, and a timer ends a slot by timing it out. Whichever comes
+//!   first decides, and the checker orders the two (each backend's `Slot` says how), so it
+//!   explores both; a waiter that timed out is never the one a later notify wakes.
+//! - A call that blocks with a timeout starts a [`Timer`]: a thread of the model whose one step
+//!   is "the deadline passes now". The checker schedules that step at every point it can matter
+//!   (loom's partial-order reduction orders it only against what it touches), so the deadline
+//!   may pass before the call's first wait, between two of its waits or during one, and the
+//!   timed-out thread may run straight on. A state in which every thread waits is no deadlock
+//!   while a timer can still fire: the timer can run.
+//!
+//! The timer is a thread of the model, so under loom a program has one thread fewer to spend
+//! (`loom::MAX_THREADS` is 5, the main thread included) for each of its calls that blocks with a
+//! timeout. The slots' queue is plain data: all of a checker's threads run on one
+//! operating-system thread, and every notify happens under the waiters' mutex, which orders it
+//! for the checker against every wait.
 
-/// Defines `Mutex`, `MutexGuard` and `Condvar` over the checker crate `$checker`.
+/// Defines `Mutex`, `MutexGuard`, `Condvar` and `Timer` over the checker crate `$checker`,
+/// which must define `Slot`: one wait of one thread, which a notify ends, or for a timed wait
+/// its timer, whichever comes first (`Slot::new(timed)`, `end(how) -> bool` whether it ended
+/// it, `ending()`, and `block(&mut guard)`, which lets go of the guard's mutex, waits until the
+/// slot is ended, and takes the mutex back).
 macro_rules! checker_sync {
     ($checker:ident) => {
+        use std::collections::VecDeque;
         use std::fmt;
-        use std::time::Duration;
+        use std::ops::{Deref, DerefMut};
+
+        use super::wait::{Deadline, When};
 
         /// The checker's mutex, with `lock()` returning the guard directly (a poisoned lock is
         /// recovered: a panic never poisons it for later users).
@@ -14,7 +41,15 @@ macro_rules! checker_sync {
         pub struct Mutex<T>($checker::sync::Mutex<T>);
 
         /// The guard of a [`Mutex`]; dropping it unlocks.
-        pub type MutexGuard<'a, T> = $checker::sync::MutexGuard<'a, T>;
+        pub struct MutexGuard<'a, T> {
+            mutex: &'a Mutex<T>,
+            /// `None` only inside a wait, while the lock is let go.
+            guard: Option<$checker::sync::MutexGuard<'a, T>>,
+        }
+
+        fn unpoison<G>(result: Result<G, std::sync::PoisonError<G>>) -> G {
+            result.unwrap_or_else(|poisoned| poisoned.into_inner())
+        }
 
         impl<T> Mutex<T> {
             /// A new unlocked mutex holding `value`.
@@ -24,32 +59,33 @@ macro_rules! checker_sync {
 
             /// Blocks until the lock is held, and returns its guard.
             pub fn lock(&self) -> MutexGuard<'_, T> {
-                self.0
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                MutexGuard {
+                    mutex: self,
+                    guard: Some(unpoison(self.0.lock())),
+                }
             }
 
             /// The guard if the lock is free now, `None` if another holder has it.
             pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
-                match self.0.try_lock() {
-                    Ok(guard) => Some(guard),
-                    Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-                    Err(std::sync::TryLockError::WouldBlock) => None,
-                }
+                let guard = match self.0.try_lock() {
+                    Ok(guard) => guard,
+                    Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                    Err(std::sync::TryLockError::WouldBlock) => return None,
+                };
+                Some(MutexGuard {
+                    mutex: self,
+                    guard: Some(guard),
+                })
             }
 
             /// The protected value, by exclusive access (no locking needed).
             pub fn get_mut(&mut self) -> &mut T {
-                self.0
-                    .get_mut()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                unpoison(self.0.get_mut())
             }
 
             /// Consumes the mutex and returns the value.
             pub fn into_inner(self) -> T {
-                self.0
-                    .into_inner()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                unpoison(self.0.into_inner())
             }
         }
 
@@ -59,40 +95,170 @@ macro_rules! checker_sync {
             }
         }
 
-        /// The checker's condition variable. Time is not modelled: a timed wait never times out.
+        const HELD: &str = "a mutex guard holds its lock outside a wait";
+
+        impl<T> Deref for MutexGuard<'_, T> {
+            type Target = T;
+
+            fn deref(&self) -> &T {
+                self.guard.as_ref().expect(HELD)
+            }
+        }
+
+        impl<T> DerefMut for MutexGuard<'_, T> {
+            fn deref_mut(&mut self) -> &mut T {
+                self.guard.as_mut().expect(HELD)
+            }
+        }
+
+        impl<T> fmt::Debug for MutexGuard<'_, T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("MutexGuard { .. }")
+            }
+        }
+
+        /// How a wait ended, or that it has not.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        enum Ending {
+            Waiting,
+            Notified,
+            TimedOut,
+        }
+
+        /// The deadline of one call that blocked with a timeout, as a thread of the model that
+        /// makes it pass: started when the call first blocks, it fires once, at whatever point
+        /// of the execution the checker runs it, and times out the call's wait if it is in one.
+        #[derive(Debug)]
+        pub(crate) struct Timer {
+            state: $checker::sync::Mutex<TimerState>,
+        }
+
         #[derive(Default)]
-        pub struct Condvar($checker::sync::Condvar);
+        struct TimerState {
+            fired: bool,
+            /// The wait the call is in, if it is in one.
+            waiting: Option<std::sync::Arc<Slot>>,
+        }
+
+        impl fmt::Debug for TimerState {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("TimerState")
+                    .field("fired", &self.fired)
+                    .finish()
+            }
+        }
+
+        impl Timer {
+            /// A timer whose thread is running.
+            fn start() -> std::sync::Arc<Self> {
+                let timer = std::sync::Arc::new(Self {
+                    state: $checker::sync::Mutex::new(TimerState::default()),
+                });
+                let firing = std::sync::Arc::clone(&timer);
+                $checker::thread::spawn(move || firing.fire());
+                timer
+            }
+
+            fn fire(&self) {
+                let waiting = {
+                    let mut state = unpoison(self.state.lock());
+                    state.fired = true;
+                    state.waiting.take()
+                };
+                if let Some(slot) = waiting {
+                    slot.end(Ending::TimedOut);
+                }
+            }
+
+            /// Whether the deadline has passed.
+            pub(crate) fn fired(&self) -> bool {
+                unpoison(self.state.lock()).fired
+            }
+
+            /// Makes `slot` the wait to time out; false if the deadline has passed already.
+            fn watch(&self, slot: &std::sync::Arc<Slot>) -> bool {
+                let mut state = unpoison(self.state.lock());
+                if state.fired {
+                    return false;
+                }
+                state.waiting = Some(std::sync::Arc::clone(slot));
+                true
+            }
+        }
+
+        /// The condition variable of the facade, for the checkers. Its timed waits may time
+        /// out, at any point; see the [module docs](self).
+        #[derive(Default)]
+        pub struct Condvar {
+            /// The waits in the order they began; notifies take them from the front.
+            slots: std::sync::Mutex<VecDeque<std::sync::Arc<Slot>>>,
+        }
 
         impl Condvar {
             /// A new condition variable with no waiters.
             pub fn new() -> Self {
-                Self($checker::sync::Condvar::new())
+                Self::default()
+            }
+
+            fn slots(&self) -> std::sync::MutexGuard<'_, VecDeque<std::sync::Arc<Slot>>> {
+                unpoison(self.slots.lock())
             }
 
             /// Releases `guard`'s lock, blocks until notified, then relocks and returns it.
             pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
-                self.0
-                    .wait(guard)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                self.wait_until(guard, &mut Deadline::never())
             }
 
-            /// The same as [`Condvar::wait`]: time is not modelled, so it never times out.
-            pub fn wait_timeout<'a, T>(
+            /// Waits once: until notified, or until `deadline`, which is marked passed if this
+            /// wait timed out. A passed deadline returns at once.
+            pub(crate) fn wait_until<'a, T>(
                 &self,
-                guard: MutexGuard<'a, T>,
-                _timeout: Duration,
-            ) -> (MutexGuard<'a, T>, bool) {
-                (self.wait(guard), false)
+                mut guard: MutexGuard<'a, T>,
+                deadline: &mut Deadline,
+            ) -> MutexGuard<'a, T> {
+                let timer = match &mut deadline.0 {
+                    When::Passed => return guard,
+                    When::Never => None,
+                    When::Timed(timer) => Some(std::sync::Arc::clone(
+                        timer.get_or_insert_with(Timer::start),
+                    )),
+                };
+                let slot = std::sync::Arc::new(Slot::new(timer.is_some()));
+                if let Some(timer) = &timer {
+                    if !timer.watch(&slot) {
+                        deadline.0 = When::Passed;
+                        return guard;
+                    }
+                }
+                self.slots().push_back(std::sync::Arc::clone(&slot));
+                slot.block(&mut guard);
+                if slot.ending() == Ending::TimedOut {
+                    // Still queued: take it out, so no notify is spent on it.
+                    self.slots()
+                        .retain(|queued| !std::sync::Arc::ptr_eq(queued, &slot));
+                    deadline.0 = When::Passed;
+                }
+                guard
             }
 
-            /// Wakes one waiter, if there is one.
+            /// Wakes the longest-waiting thread that still waits, if there is one.
             pub fn notify_one(&self) {
-                self.0.notify_one();
+                loop {
+                    let Some(slot) = self.slots().pop_front() else {
+                        return;
+                    };
+                    if slot.end(Ending::Notified) {
+                        return;
+                    }
+                }
             }
 
-            /// Wakes every waiter.
+            /// Wakes every waiting thread.
             pub fn notify_all(&self) {
-                self.0.notify_all();
+                let slots = std::mem::take(&mut *self.slots());
+                for slot in slots {
+                    slot.end(Ending::Notified);
+                }
             }
         }
 

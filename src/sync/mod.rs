@@ -8,7 +8,7 @@
 //!
 //! The exports are the same in every configuration:
 //! - [`Arc`], [`Mutex`] (its `lock()` returns the guard: a panic never poisons it),
-//!   [`MutexGuard`], [`Condvar`] (timed waits report whether they timed out),
+//!   [`MutexGuard`], [`Condvar`],
 //! - [`atomic`]: `AtomicBool`, `AtomicUsize`, `Ordering`,
 //! - [`thread`]: `spawn`, `Builder`, `JoinHandle`, `current`, `yield_now`, `sleep`,
 //! - [`trace`]: what the primitives record of holders and waiters in checker builds,
@@ -19,8 +19,13 @@
 //! identity from [`thread::current`]: all of a checker's threads run on one operating-system
 //! thread, so `std::thread::current()` cannot tell them apart.
 //!
-//! Time is not modelled by either checker: under them a timed wait never times out and
-//! [`thread::sleep`] is a plain scheduling point.
+//! Every primitive blocks through one wait, `wait_for`, and says how long it may wait with a
+//! deadline; time is this module's business, never a primitive's. Under the checkers time is
+//! part of the model, under *any timing*: a wait with a timeout may be woken or time out, at
+//! any point while it waits, and the checker explores both; a state that only a timeout can
+//! leave is not a deadlock, because the timeout can still fire; and [`thread::sleep`] takes no
+//! time and is no scheduling point (a sleep touches nothing another thread can see, so a
+//! sleeping thread may run straight on, or be overtaken, as the checker's schedules choose).
 
 #[cfg(all(loom, shuttle))]
 compile_error!("`--cfg loom` and `--cfg shuttle` select different model checkers: pass only one");
@@ -46,6 +51,9 @@ use self::shuttle as backend;
 pub mod explore;
 pub mod spin;
 pub mod trace;
+mod wait;
+
+pub(crate) use wait::{wait_for, Blocking, Deadline};
 
 pub use backend::{Arc, Condvar, Mutex, MutexGuard};
 
@@ -69,74 +77,6 @@ pub(crate) fn current_thread_name() -> ::std::string::String {
         // std calls its first thread `main`, shuttle `main-thread`, loom leaves it unnamed.
         None | Some("main") | Some("main-thread") => "MainThread".to_owned(),
         Some(name) => name.to_owned(),
-    }
-}
-
-/// A point in time a timed wait gives up at.
-///
-/// On real threads it is `now + timeout`. The model checkers do not model time, so under them
-/// a deadline never passes, except a zero timeout, which has passed from the start (a
-/// non-blocking attempt behaves the same everywhere).
-#[derive(Clone, Copy, Debug)]
-pub struct Deadline {
-    /// `None`: never passes.
-    at: Option<::std::time::Instant>,
-    zero: bool,
-}
-
-impl Deadline {
-    /// The deadline `timeout` from now. A timeout too large to represent never passes.
-    pub fn after(timeout: ::std::time::Duration) -> Self {
-        // A zero timeout has passed already: no need to read the clock.
-        let at = if cfg!(any(loom, shuttle)) || timeout.is_zero() {
-            None
-        } else {
-            ::std::time::Instant::now().checked_add(timeout)
-        };
-        Self {
-            at,
-            zero: timeout.is_zero(),
-        }
-    }
-
-    /// How long until the deadline, or `None` once it has passed.
-    pub fn remaining(&self) -> Option<::std::time::Duration> {
-        if self.zero {
-            return None;
-        }
-        match self.at {
-            None => Some(::std::time::Duration::MAX),
-            Some(at) => at
-                .checked_duration_since(::std::time::Instant::now())
-                .filter(|left| !left.is_zero()),
-        }
-    }
-}
-
-impl Deadline {
-    /// How long a wait with `deadline` (`None`: no deadline) may still block: `Some(None)`
-    /// without limit, `Some(Some(left))` at most `left`, `None` once the deadline has passed.
-    #[inline]
-    pub(crate) fn left(deadline: Option<Self>) -> Option<Option<::std::time::Duration>> {
-        match deadline {
-            None => Some(None),
-            Some(deadline) => deadline.remaining().map(Some),
-        }
-    }
-}
-
-impl Condvar {
-    /// Waits once: until notified, or (with `left`) for at most that long.
-    #[inline]
-    pub(crate) fn wait_at_most<'a, T>(
-        &self,
-        guard: MutexGuard<'a, T>,
-        left: Option<::std::time::Duration>,
-    ) -> MutexGuard<'a, T> {
-        match left {
-            None => self.wait(guard),
-            Some(left) => self.wait_timeout(guard, left).0,
-        }
     }
 }
 

@@ -6,13 +6,75 @@ pub use shuttle::sync::Arc;
 
 super::checker::checker_sync!(shuttle);
 
+/// One wait of one thread (see the facade's checker backend).
+///
+/// A wait without a timeout can only be ended by a notify, which comes from a thread holding
+/// the waiters' mutex: it waits on `ended` with that mutex, as on a plain condition variable,
+/// and `ending` needs no lock of its own. A timed wait can also be ended by its timer, which
+/// does not hold the waiters' mutex: it waits on `ended` with the slot's own mutex, `timed`,
+/// which whoever ends the wait takes first, so the search orders the two against each other.
+struct Slot {
+    ending: std::sync::Mutex<Ending>,
+    timed: Option<shuttle::sync::Mutex<()>>,
+    ended: shuttle::sync::Condvar,
+}
+
+impl Slot {
+    fn new(timed: bool) -> Self {
+        Self {
+            ending: std::sync::Mutex::new(Ending::Waiting),
+            timed: timed.then(|| shuttle::sync::Mutex::new(())),
+            ended: shuttle::sync::Condvar::new(),
+        }
+    }
+
+    fn ending(&self) -> Ending {
+        *unpoison(self.ending.lock())
+    }
+
+    fn end(&self, how: Ending) -> bool {
+        let _timed = self.timed.as_ref().map(|timed| unpoison(timed.lock()));
+        let mut ending = unpoison(self.ending.lock());
+        if *ending != Ending::Waiting {
+            return false;
+        }
+        *ending = how;
+        self.ended.notify_one();
+        true
+    }
+
+    fn block<T>(&self, guard: &mut MutexGuard<'_, T>) {
+        match &self.timed {
+            None => {
+                let mut held = guard.guard.take().expect(HELD);
+                while self.ending() == Ending::Waiting {
+                    held = unpoison(self.ended.wait(held));
+                }
+                guard.guard = Some(held);
+            }
+            Some(timed) => {
+                // The slot is locked before the waiters' mutex is let go: whoever ends the
+                // wait takes the slot's lock first, so it cannot end it before this thread
+                // waits on it.
+                let mut held = unpoison(timed.lock());
+                drop(guard.guard.take());
+                while self.ending() == Ending::Waiting {
+                    held = unpoison(self.ended.wait(held));
+                }
+                drop(held);
+                guard.guard = Some(unpoison(guard.mutex.0.lock()));
+            }
+        }
+    }
+}
+
 pub mod thread {
     pub use shuttle::thread::{current, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
 
-    /// Under shuttle, a scheduling point: no time passes, but other threads may run.
-    pub fn sleep(_duration: std::time::Duration) {
-        shuttle::thread::yield_now();
-    }
+    /// Under the checkers no time passes, and a sleep is no scheduling point: it touches
+    /// nothing another thread can see, so the schedules around it are those of the steps
+    /// before and after it.
+    pub fn sleep(_duration: std::time::Duration) {}
 
     /// A number that identifies the calling thread among the live threads of this execution;
     /// never 0.

@@ -1,7 +1,8 @@
 //! The real-thread backend: `std` threads and atomics, `parking_lot` locks.
 
 use std::fmt;
-use std::time::Duration;
+
+use super::wait::{Deadline, When};
 
 pub use std::sync::atomic;
 pub use std::sync::Arc;
@@ -66,15 +67,24 @@ impl Condvar {
         guard
     }
 
-    /// [`Condvar::wait`] for at most `timeout`; the `bool` is true if it timed out.
+    /// Waits once: until notified (or woken spuriously), or until `deadline`, which is marked
+    /// passed if this wait timed out. A passed deadline returns at once.
     #[inline]
-    pub fn wait_timeout<'a, T>(
+    pub(crate) fn wait_until<'a, T>(
         &self,
         mut guard: MutexGuard<'a, T>,
-        timeout: Duration,
-    ) -> (MutexGuard<'a, T>, bool) {
-        let timed_out = self.0.wait_for(&mut guard, timeout).timed_out();
-        (guard, timed_out)
+        deadline: &mut Deadline,
+    ) -> MutexGuard<'a, T> {
+        match deadline.0 {
+            When::Passed => {}
+            When::Never => self.0.wait(&mut guard),
+            When::At(at) => {
+                if self.0.wait_until(&mut guard, at).timed_out() {
+                    deadline.0 = When::Passed;
+                }
+            }
+        }
+        guard
     }
 
     /// Wakes one waiter, if there is one.
@@ -99,7 +109,8 @@ impl fmt::Debug for Condvar {
 pub mod thread {
     pub use std::thread::{current, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
 
-    /// Sleeps for `duration` (under a model checker: a scheduling point, and no time passes).
+    /// Sleeps for `duration` (under a model checker no time passes, and a sleep is no scheduling
+    /// point).
     pub fn sleep(duration: std::time::Duration) {
         std::thread::sleep(duration);
     }

@@ -246,7 +246,8 @@ mod record {
     }
 }
 
-fn address<T: ?Sized>(object: &T) -> usize {
+/// The address that identifies `object` in the record.
+pub(crate) fn address<T: ?Sized>(object: &T) -> usize {
     (object as *const T).cast::<()>() as usize
 }
 
@@ -317,6 +318,12 @@ pub fn released<T: ?Sized>(object: &T, kind: &'static str, verb: &'static str) {
 #[inline(always)]
 pub fn blocking<T: ?Sized>(object: &T, kind: &'static str, verb: &'static str) {
     record::blocking(address(object), kind, verb);
+}
+
+/// [`blocking`] for the object at `object`, an address from [`address`].
+#[inline(always)]
+pub(crate) fn blocking_at(object: usize, kind: &'static str, verb: &'static str) {
+    record::blocking(object, kind, verb);
 }
 
 /// Records that the calling thread stopped waiting without acquiring anything (a wait that was

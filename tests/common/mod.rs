@@ -52,6 +52,43 @@ mod checked {
         );
     }
 
+    /// Explores `program` with `explorer`, collecting the outcome each execution returns:
+    /// every outcome reached, with the number of executions that reached it. Fails the test if
+    /// an execution fails (a panic, a deadlock).
+    pub fn outcomes(
+        name: &str,
+        explorer: Explorer,
+        program: impl Fn() -> String + Send + Sync + 'static,
+    ) -> std::collections::BTreeMap<String, usize> {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(std::collections::BTreeMap::new()));
+        let record = std::sync::Arc::clone(&seen);
+        let run = explorer.run(move || {
+            let outcome = program();
+            *record.lock().unwrap().entry(outcome).or_insert(0) += 1;
+        });
+        report(name, &run);
+        assert_eq!(run.outcome, Outcome::Passed, "{name}");
+        let seen = seen.lock().unwrap().clone();
+        println!("{name}: outcomes {seen:?}");
+        seen
+    }
+
+    /// [`outcomes`] of an exhaustive search, up to a preemption bound where the test gives
+    /// one for this checker (see [`explorer`]), which must reach exactly the outcomes
+    /// `expected`, each in at least one execution.
+    pub fn assert_outcomes(
+        name: &str,
+        (loom_bound, shuttle_bound): (Option<usize>, Option<usize>),
+        expected: &[&str],
+        program: impl Fn() -> String + Send + Sync + 'static,
+    ) {
+        let seen = outcomes(name, explorer(loom_bound, shuttle_bound), program);
+        let reached: Vec<&str> = seen.keys().map(String::as_str).collect();
+        let mut expected = expected.to_vec();
+        expected.sort_unstable();
+        assert_eq!(reached, expected, "{name}: the outcomes reached");
+    }
+
     /// Reports, then checks that every execution passed and that the checker branched.
     pub fn assert_passed(name: &str, run: &Exploration) {
         report(name, run);

@@ -24,7 +24,8 @@ use crate::model::{Ending, Model, Size, Verdict};
 use crate::{join_all, spawn_named};
 
 fn pause(seconds: u64) {
-    // time.sleep(n): under the checkers, a point where another thread may run.
+    // time.sleep(n): under the checkers no time passes and no other thread is let in; the
+    // schedules around it are those of the steps before and after it.
     thread::sleep(Duration::from_secs(seconds));
 }
 

@@ -93,7 +93,8 @@ pub fn queue_join_task_done() -> Model {
 }
 
 fn pause() {
-    // time.sleep(random.randrange(2)): under the checkers, a point where another thread may run.
+    // time.sleep(random.randrange(2)): under the checkers no time passes and no other thread
+    // is let in; the schedules around it are those of the steps before and after it.
     thread::sleep(Duration::from_millis(500));
 }
 

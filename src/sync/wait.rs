@@ -1,0 +1,177 @@
+//! The one wait: every primitive of the crate blocks through [`wait_for`].
+//!
+//! A primitive keeps its state under a facade [`Mutex`](super::Mutex) and waits on a facade
+//! [`Condvar`] until its state says it can go on. `wait_for` is that loop, written once: check
+//! the state, give up once the [`Deadline`] has passed, otherwise wait and check again. It also
+//! keeps the trace's record of who waits for what (the thread is recorded as blocked when it
+//! first waits, and as no longer blocked whenever it leaves, a panic included), and the
+//! primitive's count of waiting threads, which tells a notifier whether anyone needs waking.
+//!
+//! Time is the facade's business: a primitive says how long it may wait ([`Deadline::within`])
+//! and never reads a clock. On real threads a deadline is an instant. Under the model checkers
+//! it is the model's: a call that blocks with a timeout gets a timer, a thread of the model that
+//! may fire at any point of the execution, so that the checker explores both the wait that is
+//! woken and the wait that times out (see the checker backend's `Timer`).
+
+use std::time::Duration;
+
+use super::{trace, Condvar, MutexGuard};
+
+/// When a timed wait gives up: never, already, or (real threads) at an instant, or (model
+/// checkers) when the call's timer fires.
+#[derive(Debug)]
+pub(crate) struct Deadline(pub(super) When);
+
+#[derive(Debug)]
+pub(super) enum When {
+    /// Passed: a wait gives up at once (a zero timeout, or a timeout that has run out).
+    Passed,
+    /// Never passes: the wait lasts until it is woken.
+    Never,
+    /// Passes at this instant.
+    #[cfg(not(any(loom, shuttle)))]
+    At(std::time::Instant),
+    /// Passes when the call's timer fires; the timer is started when the call first blocks.
+    #[cfg(any(loom, shuttle))]
+    Timed(Option<std::sync::Arc<super::backend::Timer>>),
+}
+
+impl Deadline {
+    /// A wait without a timeout.
+    #[inline]
+    pub(crate) fn never() -> Self {
+        Self(When::Never)
+    }
+
+    /// The deadline of a wait for at most `timeout`, starting now. A zero timeout has passed
+    /// already (a non-blocking attempt); a timeout too long to represent never passes.
+    #[inline]
+    pub(crate) fn after(timeout: Duration) -> Self {
+        if timeout.is_zero() {
+            return Self(When::Passed);
+        }
+        #[cfg(not(any(loom, shuttle)))]
+        {
+            match std::time::Instant::now().checked_add(timeout) {
+                Some(at) => Self(When::At(at)),
+                None => Self(When::Never),
+            }
+        }
+        #[cfg(any(loom, shuttle))]
+        {
+            Self(When::Timed(None))
+        }
+    }
+
+    /// [`Deadline::after`] for `Some(timeout)`, [`Deadline::never`] for `None`.
+    #[inline]
+    pub(crate) fn within(timeout: Option<Duration>) -> Self {
+        timeout.map_or_else(Self::never, Self::after)
+    }
+
+    /// Whether the deadline has passed. Once it has, it stays passed.
+    #[inline]
+    pub(crate) fn passed(&mut self) -> bool {
+        let passed = match &self.0 {
+            When::Passed => return true,
+            When::Never => false,
+            #[cfg(not(any(loom, shuttle)))]
+            When::At(at) => std::time::Instant::now() >= *at,
+            #[cfg(any(loom, shuttle))]
+            When::Timed(timer) => timer.as_ref().is_some_and(|timer| timer.fired()),
+        };
+        if passed {
+            self.0 = When::Passed;
+        }
+        passed
+    }
+}
+
+/// What a thread waiting on a primitive records in the trace: the primitive, its kind (which
+/// names it when it has no label) and what the thread waits to do.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Blocking {
+    object: usize,
+    kind: &'static str,
+    verb: &'static str,
+}
+
+impl Blocking {
+    /// A thread waits on `object`, a primitive of kind `kind`, to `verb` it (`acquire`, `get`).
+    #[inline]
+    pub(crate) fn on<O: ?Sized>(object: &O, kind: &'static str, verb: &'static str) -> Self {
+        Self {
+            object: trace::address(object),
+            kind,
+            verb,
+        }
+    }
+}
+
+/// Records the calling thread as blocked on its first wait, and as unblocked when dropped.
+struct Recorded {
+    blocking: Blocking,
+    blocked: bool,
+}
+
+impl Recorded {
+    #[inline]
+    fn block(&mut self) {
+        if !self.blocked {
+            self.blocked = true;
+            trace::blocking_at(self.blocking.object, self.blocking.kind, self.blocking.verb);
+        }
+    }
+}
+
+impl Drop for Recorded {
+    #[inline]
+    fn drop(&mut self) {
+        if self.blocked {
+            // Also when a checker unwinds a thread it found deadlocked, after its execution.
+            super::release_in_drop(trace::unblocked);
+        }
+    }
+}
+
+/// Waits on `condvar` until `ready` returns a value, or until `deadline` passes.
+///
+/// `ready` is called with the state under `guard`, first at once and then after every wake-up;
+/// the first `Some` it returns is the result, so a state that is ready when the deadline passes
+/// still counts (a permit that is there is taken). `None` in the result means the deadline
+/// passed first. While the thread waits, the count `waiters` picks out of the state (if any) is
+/// one higher, so that notifiers can tell whether anyone waits. The thread is recorded in the
+/// trace as blocked (`blocking`) from its first wait until it returns.
+///
+/// The state must only change with `guard`'s mutex held, and `condvar` must be notified with it
+/// held too: the model checkers rely on that to order every wake-up against the waits.
+#[inline]
+pub(crate) fn wait_for<'a, T, R>(
+    condvar: &Condvar,
+    mut guard: MutexGuard<'a, T>,
+    deadline: &mut Deadline,
+    blocking: Blocking,
+    waiters: Option<fn(&mut T) -> &mut u32>,
+    mut ready: impl FnMut(&mut T) -> Option<R>,
+) -> (MutexGuard<'a, T>, Option<R>) {
+    let mut recorded = Recorded {
+        blocking,
+        blocked: false,
+    };
+    loop {
+        if let Some(result) = ready(&mut guard) {
+            return (guard, Some(result));
+        }
+        if deadline.passed() {
+            return (guard, None);
+        }
+        recorded.block();
+        if let Some(count) = waiters {
+            *count(&mut guard) += 1;
+        }
+        guard = condvar.wait_until(guard, deadline);
+        if let Some(count) = waiters {
+            *count(&mut guard) -= 1;
+        }
+    }
+}
