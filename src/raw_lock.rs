@@ -52,28 +52,30 @@ impl RawLock {
             trace::acquired(traced, kind, "acquire");
             return true;
         }
+        self.acquire_slow(timeout, traced, kind)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn acquire_slow<T: ?Sized>(
+        &self,
+        timeout: Option<Duration>,
+        traced: &T,
+        kind: &'static str,
+    ) -> bool {
         let mut deadline = Deadline::within(timeout);
         if deadline.passed() {
             // A non-blocking attempt: it failed, and it must not mark the lock contended.
             return false;
         }
-        self.acquire_slow(&mut deadline, traced, kind)
-    }
-
-    #[cold]
-    fn acquire_slow<T: ?Sized>(
-        &self,
-        deadline: &mut Deadline,
-        traced: &T,
-        kind: &'static str,
-    ) -> bool {
         let guard = self.waiters.lock();
         let blocking = Blocking::on(traced, kind, "acquire");
         // Taking it as CONTENDED is conservative: other waiters may still be queued, and our
         // release must wake one of them.
-        let (_guard, acquired) = wait_for(&self.released, guard, deadline, blocking, None, |_| {
-            (self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED).then_some(())
-        });
+        let (_guard, acquired) =
+            wait_for(&self.released, guard, &mut deadline, blocking, None, |_| {
+                (self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED).then_some(())
+            });
         if acquired.is_some() {
             trace::acquired(traced, kind, "acquire");
         }

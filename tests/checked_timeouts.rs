@@ -488,3 +488,54 @@ fn joining_a_thread_blocked_in_get_timeout_on_an_empty_queue_ends_by_its_timeout
         }
     });
 }
+
+/// The timers are the facade's, not the explorer's: a plain `loom::model` of a program using
+/// the primitives explores both outcomes of a timed acquire too, and a program only a timeout
+/// can unstick passes.
+#[cfg(loom)]
+#[test]
+fn a_plain_loom_model_explores_both_outcomes_and_passes_a_program_only_a_timeout_unsticks() {
+    let seen = Arc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));
+    let record = Arc::clone(&seen);
+    loom::model(move || {
+        let lock = Arc::new(Lock::new());
+        lock.acquire();
+        let waiter = {
+            let lock = lock.clone();
+            loom::thread::spawn(move || lock.acquire_timeout(LONG))
+        };
+        lock.release().unwrap();
+        let got = waiter.join().unwrap();
+        record.lock().unwrap().insert(acquired(got));
+    });
+    let seen: Vec<String> = seen.lock().unwrap().iter().cloned().collect();
+    assert_eq!(seen, ["acquired", "timed out"]);
+    loom::model(|| {
+        let queue = Arc::new(Queue::<i32>::new(0));
+        let getter = {
+            let queue = queue.clone();
+            loom::thread::spawn(move || queue.get_timeout(LONG))
+        };
+        assert_eq!(getter.join().unwrap(), Err(GetError::Empty));
+    });
+}
+
+/// Under shuttle's own `check_dfs`, without a bound, a program only a timeout can unstick
+/// passes. (Both outcomes of a timed wait are asserted above, with a bounded search: shuttle's
+/// unbounded search of even a two-thread race does not finish in a minute, and a random sample
+/// of it seldom reaches the timeout.)
+#[cfg(shuttle)]
+#[test]
+fn a_plain_shuttle_search_passes_a_program_only_a_timeout_unsticks() {
+    shuttle::check_dfs(
+        || {
+            let queue = Arc::new(Queue::<i32>::new(0));
+            let getter = {
+                let queue = queue.clone();
+                shuttle::thread::spawn(move || queue.get_timeout(LONG))
+            };
+            assert_eq!(getter.join().unwrap(), Err(GetError::Empty));
+        },
+        None,
+    );
+}
