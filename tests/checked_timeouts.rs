@@ -43,6 +43,7 @@ fn c7_c8_lock_acquire_timeout_racing_a_release_acquires_or_times_out_shuttle_bou
         || {
             let lock = Arc::new(Lock::new());
             lock.acquire();
+            assert!(!lock.try_acquire(), "a held lock cannot be taken again");
             let waiter = {
                 let lock = lock.clone();
                 spawn("Thread-1", move || lock.acquire_timeout(LONG))
