@@ -15,7 +15,7 @@ use threadproof::sync::atomic::{AtomicUsize, Ordering};
 use threadproof::{trace, Lock, ReleaseError};
 
 mod common;
-use common::{assert_passed, explorer, spawn};
+use common::{assert_outcomes, assert_passed, explorer, spawn};
 
 /// The tutorial's `sub()`: `temp = num - 1; num = temp`, a read and a separate write, safe only
 /// under the lock. Relaxed on purpose: only the lock orders these accesses.
@@ -127,6 +127,43 @@ fn lock_released_by_another_thread_unblocks_its_waiter() {
     });
     assert!(run.is_proof());
     assert_passed("released by another thread", &run);
+}
+
+/// C2: `try_lock` never blocks: racing another thread's `with lock:`, it gets the guard
+/// when the lock is free (and holds it until the guard drops) or `None` while the other holds
+/// it; both happen.
+#[test]
+fn try_lock_gets_the_guard_when_free_and_none_when_held() {
+    assert_outcomes(
+        "try_lock vs a holder",
+        (None, None),
+        &["got it", "held"],
+        || {
+            let lock = Arc::new(Lock::new());
+            let holder = {
+                let lock = lock.clone();
+                spawn("Thread-1", move || drop(lock.lock()))
+            };
+            let outcome = match lock.try_lock() {
+                Some(guard) => {
+                    assert!(lock.locked(), "the guard holds the lock");
+                    assert!(
+                        lock.try_lock().is_none(),
+                        "a held lock cannot be taken again"
+                    );
+                    drop(guard);
+                    "got it"
+                }
+                None => "held",
+            };
+            holder.join().unwrap();
+            assert!(
+                lock.try_lock().is_some(),
+                "the lock is free once both let go"
+            );
+            outcome.to_owned()
+        },
+    );
 }
 
 #[test]

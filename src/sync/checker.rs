@@ -22,11 +22,11 @@
 //! operating-system thread, and every notify happens under the waiters' mutex, which orders it
 //! for the checker against every wait.
 
-/// Defines `Mutex`, `MutexGuard`, `Condvar` and `Timer` over the checker crate `$checker`,
-/// which must define `Slot`: one wait of one thread, which a notify ends, or for a timed wait
-/// its timer, whichever comes first (`Slot::new(timed)`, `end(how) -> bool` whether it ended
-/// it, `ending()`, and `block(&mut guard)`, which lets go of the guard's mutex, waits until the
-/// slot is ended, and takes the mutex back).
+/// Defines `Mutex`, `MutexGuard`, `Condvar`, `Timer` and `Slot` over the checker crate
+/// `$checker`, which must define `Sleeper`: how the thread of one wait sleeps until its slot is
+/// ended and is woken (`Sleeper::new()`; `wake()`, called once by whoever ends the slot; and
+/// `sleep(&slot, &mut guard)`, which lets go of the guard's mutex, sleeps until the slot is
+/// ended, and takes the mutex back).
 macro_rules! checker_sync {
     ($checker:ident) => {
         use std::collections::VecDeque;
@@ -125,6 +125,50 @@ macro_rules! checker_sync {
             TimedOut,
         }
 
+        /// One wait of one thread, which a notify ends, or for a timed wait its timer,
+        /// whichever comes first.
+        ///
+        /// A notify comes from a thread holding the waiters' mutex, which orders it for the
+        /// checker against the wait; a timer does not hold it, so a timed wait has a mutex of
+        /// its own, `timed`, which whoever ends the wait takes first: the checker orders a
+        /// notify and a timer by it. `ending` itself is plain data (see the module docs).
+        struct Slot {
+            ending: std::sync::Mutex<Ending>,
+            timed: Option<$checker::sync::Mutex<()>>,
+            sleeper: Sleeper,
+        }
+
+        impl Slot {
+            fn new(timed: bool) -> Self {
+                Self {
+                    ending: std::sync::Mutex::new(Ending::Waiting),
+                    timed: timed.then(|| $checker::sync::Mutex::new(())),
+                    sleeper: Sleeper::new(),
+                }
+            }
+
+            fn ending(&self) -> Ending {
+                *unpoison(self.ending.lock())
+            }
+
+            /// Ends the wait `how`, and wakes its thread; false if it had ended already.
+            fn end(&self, how: Ending) -> bool {
+                let _timed = self.timed.as_ref().map(|timed| unpoison(timed.lock()));
+                let mut ending = unpoison(self.ending.lock());
+                if *ending != Ending::Waiting {
+                    return false;
+                }
+                *ending = how;
+                self.sleeper.wake();
+                true
+            }
+
+            /// Lets go of `guard`'s mutex, sleeps until the wait is ended, and takes it back.
+            fn block<T>(&self, guard: &mut MutexGuard<'_, T>) {
+                self.sleeper.sleep(self, guard);
+            }
+        }
+
         /// The deadline of one call that blocked with a timeout, as a thread of the model that
         /// makes it pass: started when the call first blocks, it fires once, at whatever point
         /// of the execution the checker runs it, and times out the call's wait if it is in one.
@@ -202,11 +246,6 @@ macro_rules! checker_sync {
 
             fn slots(&self) -> std::sync::MutexGuard<'_, VecDeque<std::sync::Arc<Slot>>> {
                 unpoison(self.slots.lock())
-            }
-
-            /// Releases `guard`'s lock, blocks until notified, then relocks and returns it.
-            pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
-                self.wait_until(guard, &mut Deadline::never())
             }
 
             /// Waits once: until notified, or until `deadline`, which is marked passed if this

@@ -6,49 +6,29 @@ pub use loom::sync::Arc;
 
 super::checker::checker_sync!(loom);
 
-/// One wait of one thread (see the facade's checker backend).
-///
-/// The waiting thread lets go of the waiters' mutex and parks until `ending` is no longer
-/// `Waiting`; whoever ends the wait sets `ending` and unparks it. A park token left by an
-/// unpark that comes first makes the park return at once, so no wake-up is lost. A notify comes
-/// from a thread holding the waiters' mutex, which orders it for loom against the wait; a timer
-/// does not hold it, so a timed wait has a mutex of its own, `timed`, which whoever ends the
-/// wait takes: loom orders a notify and a timer by it. While parked the thread holds no loom
-/// guard: when loom reports a deadlock and unwinds the blocked threads, nothing is released
+/// How the thread of one wait sleeps: it lets go of the waiters' mutex and parks until the
+/// slot is ended; whoever ends it unparks the thread. A park token left by an unpark that comes
+/// first makes the park return at once, so no wake-up is lost. While parked the thread holds no
+/// loom guard: when loom reports a deadlock and unwinds the blocked threads, nothing is released
 /// outside the execution.
-struct Slot {
-    ending: std::sync::Mutex<Ending>,
-    timed: Option<loom::sync::Mutex<()>>,
+struct Sleeper {
     waiter: loom::thread::Thread,
 }
 
-impl Slot {
-    fn new(timed: bool) -> Self {
+impl Sleeper {
+    fn new() -> Self {
         Self {
-            ending: std::sync::Mutex::new(Ending::Waiting),
-            timed: timed.then(|| loom::sync::Mutex::new(())),
             waiter: loom::thread::current(),
         }
     }
 
-    fn ending(&self) -> Ending {
-        *unpoison(self.ending.lock())
-    }
-
-    fn end(&self, how: Ending) -> bool {
-        let _timed = self.timed.as_ref().map(|timed| unpoison(timed.lock()));
-        let mut ending = unpoison(self.ending.lock());
-        if *ending != Ending::Waiting {
-            return false;
-        }
-        *ending = how;
+    fn wake(&self) {
         self.waiter.unpark();
-        true
     }
 
-    fn block<T>(&self, guard: &mut MutexGuard<'_, T>) {
+    fn sleep<T>(&self, slot: &Slot, guard: &mut MutexGuard<'_, T>) {
         drop(guard.guard.take());
-        while self.ending() == Ending::Waiting {
+        while slot.ending() == Ending::Waiting {
             loom::thread::park();
         }
         guard.guard = Some(unpoison(guard.mutex.0.lock()));

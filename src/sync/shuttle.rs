@@ -6,48 +6,31 @@ pub use shuttle::sync::Arc;
 
 super::checker::checker_sync!(shuttle);
 
-/// One wait of one thread (see the facade's checker backend).
-///
-/// A wait without a timeout can only be ended by a notify, which comes from a thread holding
-/// the waiters' mutex: it waits on `ended` with that mutex, as on a plain condition variable,
-/// and `ending` needs no lock of its own. A timed wait can also be ended by its timer, which
-/// does not hold the waiters' mutex: it waits on `ended` with the slot's own mutex, `timed`,
-/// which whoever ends the wait takes first, so the search orders the two against each other.
-struct Slot {
-    ending: std::sync::Mutex<Ending>,
-    timed: Option<shuttle::sync::Mutex<()>>,
+/// How the thread of one wait sleeps: on a shuttle condition variable, `ended`. A wait without
+/// a timeout can only be ended by a notify, which comes from a thread holding the waiters'
+/// mutex: it waits on `ended` with that mutex, as on a plain condition variable. A timed wait
+/// can also be ended by its timer, which does not hold the waiters' mutex: it waits on `ended`
+/// with the slot's own mutex, `timed`, which whoever ends the wait takes first.
+struct Sleeper {
     ended: shuttle::sync::Condvar,
 }
 
-impl Slot {
-    fn new(timed: bool) -> Self {
+impl Sleeper {
+    fn new() -> Self {
         Self {
-            ending: std::sync::Mutex::new(Ending::Waiting),
-            timed: timed.then(|| shuttle::sync::Mutex::new(())),
             ended: shuttle::sync::Condvar::new(),
         }
     }
 
-    fn ending(&self) -> Ending {
-        *unpoison(self.ending.lock())
-    }
-
-    fn end(&self, how: Ending) -> bool {
-        let _timed = self.timed.as_ref().map(|timed| unpoison(timed.lock()));
-        let mut ending = unpoison(self.ending.lock());
-        if *ending != Ending::Waiting {
-            return false;
-        }
-        *ending = how;
+    fn wake(&self) {
         self.ended.notify_one();
-        true
     }
 
-    fn block<T>(&self, guard: &mut MutexGuard<'_, T>) {
-        match &self.timed {
+    fn sleep<T>(&self, slot: &Slot, guard: &mut MutexGuard<'_, T>) {
+        match &slot.timed {
             None => {
                 let mut held = guard.guard.take().expect(HELD);
-                while self.ending() == Ending::Waiting {
+                while slot.ending() == Ending::Waiting {
                     held = unpoison(self.ended.wait(held));
                 }
                 guard.guard = Some(held);
@@ -58,7 +41,7 @@ impl Slot {
                 // waits on it.
                 let mut held = unpoison(timed.lock());
                 drop(guard.guard.take());
-                while self.ending() == Ending::Waiting {
+                while slot.ending() == Ending::Waiting {
                     held = unpoison(self.ended.wait(held));
                 }
                 drop(held);

@@ -60,13 +60,6 @@ impl Condvar {
         Self(parking_lot::Condvar::new())
     }
 
-    /// Releases `guard`'s lock, blocks until notified, then relocks and returns the guard.
-    #[inline]
-    pub fn wait<'a, T>(&self, mut guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
-        self.0.wait(&mut guard);
-        guard
-    }
-
     /// Waits once: until notified (or woken spuriously), or until `deadline`, which is marked
     /// passed if this wait timed out. A passed deadline returns at once.
     #[inline]
