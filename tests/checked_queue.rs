@@ -384,3 +384,113 @@ fn a_get_that_nobody_feeds_is_reported_as_a_deadlock_naming_the_queue() {
         other => panic!("expected a deadlock, got {other:?}"),
     }
 }
+
+/// What every queue kind must do with the items `in_order` gave it, one thread alone, inside
+/// the checker: C55, C56 (each kind's order), C57 (Full hands the item back, Empty), C60, C61,
+/// C65, C66. Then a `put_nowait` on another thread races a `get_nowait`, and the queue's
+/// observers agree with who won.
+macro_rules! kind_model {
+    ($kind:ident, $in_order:expr, $out_order:expr) => {
+        || {
+            use threadproof::queue::$kind;
+            let items: Vec<u32> = $in_order;
+            let q = Arc::new($kind::new(items.len()));
+            assert_eq!(q.maxsize(), items.len());
+            assert!(q.empty() && !q.full() && !q.is_shutdown());
+            for &item in &items {
+                q.put_nowait(item).unwrap();
+            }
+            assert_eq!(q.qsize(), items.len());
+            assert!(q.full() && !q.empty(), "C55: full at maxsize");
+            assert_eq!(q.put_nowait(99), Err(PutError::Full(99)), "C57");
+            assert_eq!(q.unfinished_tasks(), items.len(), "C61");
+            let got: Vec<u32> = items.iter().map(|_| q.get_nowait().unwrap()).collect();
+            assert_eq!(got, $out_order, "C56: this kind's order");
+            assert_eq!(q.get_nowait(), Err(GetError::Empty), "C57");
+            assert!(q.empty() && !q.full());
+            for _ in &items {
+                q.task_done().unwrap();
+            }
+            assert_eq!(q.task_done(), Err(TaskDoneError), "C60");
+            assert_eq!(q.unfinished_tasks(), 0);
+
+            let putter = thread::spawn({
+                let q = Arc::clone(&q);
+                move || q.put_nowait(1)
+            });
+            let got = q.get_nowait();
+            putter.join().unwrap().unwrap();
+            let outcome = match got {
+                Ok(1) => "got it",
+                Err(GetError::Empty) => "empty",
+                other => panic!("get_nowait gave {other:?}"),
+            };
+            let left = usize::from(outcome == "empty");
+            assert_eq!(q.qsize(), left, "qsize after the race");
+            assert_eq!(q.empty(), left == 0);
+            assert_eq!(q.unfinished_tasks(), 1, "the put counts, whoever won");
+
+            q.shutdown(false);
+            assert!(q.is_shutdown(), "C65");
+            assert_eq!(q.put_nowait(7), Err(PutError::ShutDown(7)), "C66");
+            assert_eq!(
+                q.get_nowait().is_ok(),
+                left == 1,
+                "C67: what is left is still got"
+            );
+            assert_eq!(q.get_nowait(), Err(GetError::ShutDown), "C67");
+
+            // C68: an immediate shutdown discards what is stored, and its tasks with it.
+            let drained = $kind::new(0);
+            for &item in &items {
+                drained.put(item).unwrap();
+            }
+            assert!(!drained.full(), "C55: never full when unbounded");
+            drained.get_nowait().unwrap();
+            drained.shutdown(true);
+            assert_eq!(drained.qsize(), 0, "C68: emptied");
+            assert_eq!(
+                drained.unfinished_tasks(),
+                1,
+                "C68: the item taken still counts"
+            );
+            assert_eq!(drained.get_nowait(), Err(GetError::ShutDown));
+            outcome.to_owned()
+        }
+    };
+}
+
+#[test]
+fn c55_c57_c60_c68_each_kind_orders_its_items_and_its_observers_agree() {
+    // C56's own items are 111, 333, 222; seven give the priority heap's sifts work to do.
+    fn in_order() -> Vec<u32> {
+        vec![111, 333, 222, 555, 444, 777, 666]
+    }
+    let expected = &["empty", "got it"];
+    common::assert_outcomes(
+        "Queue",
+        (None, None),
+        expected,
+        kind_model!(Queue, in_order(), in_order()),
+    );
+    common::assert_outcomes(
+        "LifoQueue",
+        (None, None),
+        expected,
+        kind_model!(LifoQueue, in_order(), {
+            let mut reversed = in_order();
+            reversed.reverse();
+            reversed
+        }),
+    );
+    common::assert_outcomes(
+        "PriorityQueue",
+        (None, None),
+        expected,
+        kind_model!(PriorityQueue, in_order(), {
+            let mut sorted = in_order();
+            sorted.sort_unstable();
+            sorted
+        }),
+    );
+}
