@@ -88,3 +88,40 @@ fn rlock_is_released_only_by_its_owner_and_only_after_the_last_level_shuttle_bou
     });
     assert_passed("owner only", &run);
 }
+
+/// C14, C17: `try_lock` racing another thread's `with rlock:` gets a guard (and then nests,
+/// owned, with its recursion count) or `None` while the other owns it; both happen. Shuttle's
+/// full search of it takes a quarter of a million executions, so shuttle bounds it.
+#[test]
+fn rlock_try_lock_racing_an_owner_gets_the_guard_or_none_shuttle_bounded_3() {
+    common::assert_outcomes(
+        "rlock try_lock vs an owner",
+        (None, Some(3)),
+        &["got it", "owned by the other"],
+        || {
+            let lock = Arc::new(RLock::new());
+            let owner = {
+                let lock = lock.clone();
+                spawn("Thread-1", move || drop(lock.lock()))
+            };
+            let outcome = match lock.try_lock() {
+                Some(outer) => {
+                    assert!(lock.is_owned() && lock.locked());
+                    assert!(lock.try_acquire(), "the owner may nest");
+                    assert_eq!(lock.recursion_count(), 2);
+                    lock.release().unwrap();
+                    drop(outer);
+                    "got it"
+                }
+                None => {
+                    assert!(!lock.is_owned());
+                    "owned by the other"
+                }
+            };
+            owner.join().unwrap();
+            assert!(!lock.locked() && !lock.is_owned());
+            assert_eq!(lock.recursion_count(), 0);
+            outcome.to_owned()
+        },
+    );
+}

@@ -179,3 +179,60 @@ fn c36_c37_bounded_over_release_fails_and_changes_nothing() {
         &run,
     );
 }
+
+/// C31, C34: a non-blocking acquire racing another thread's `with sem:` on a semaphore of
+/// value 1 takes the permit or finds none, and both happen; the value counts the permits left,
+/// and `release_n(0)` is refused. `$release` gives the permit taken back (C33, C36, C37: a
+/// plain semaphore may go past its initial value, a bounded one refuses and changes nothing).
+macro_rules! try_acquire_model {
+    ($kind:ident, $release:expr) => {
+        || {
+            let semaphore = Arc::new($kind::new(1));
+            let holder = {
+                let semaphore = semaphore.clone();
+                spawn("Thread-1", move || drop(semaphore.permit()))
+            };
+            let outcome = if semaphore.try_acquire() {
+                assert_eq!(semaphore.value(), 0, "the permit is taken");
+                assert!(!semaphore.try_acquire(), "no permit is left");
+                $release(&*semaphore);
+                "got it"
+            } else {
+                "none left"
+            };
+            holder.join().unwrap();
+            assert_eq!(semaphore.value(), 1, "every permit is back");
+            assert!(semaphore.try_acquire() && !semaphore.try_acquire());
+            semaphore.release_n(1).unwrap();
+            assert_eq!(semaphore.release_n(0), Err(ReleaseError::ZeroCount));
+            outcome.to_owned()
+        }
+    };
+}
+
+#[test]
+fn c31_try_acquire_racing_a_permit_holder_takes_it_or_finds_none() {
+    let expected = &["got it", "none left"];
+    common::assert_outcomes(
+        "Semaphore try_acquire",
+        (None, None),
+        expected,
+        try_acquire_model!(Semaphore, |s: &Semaphore| {
+            // Two back and one taken again: the holder may take the other meanwhile, and
+            // the value at the end says whether the two were counted.
+            s.release_n(2).unwrap();
+            assert!(s.try_acquire(), "release_n(2) gave back at least one");
+        }),
+    );
+    common::assert_outcomes(
+        "BoundedSemaphore try_acquire",
+        (None, None),
+        expected,
+        try_acquire_model!(BoundedSemaphore, |s: &BoundedSemaphore| {
+            assert_eq!(s.initial_value(), 1);
+            assert_eq!(s.release_n(2), Err(ReleaseError::TooManyReleases));
+            assert_eq!(s.value(), 0, "a refused release changes nothing");
+            s.release_n(1).unwrap();
+        }),
+    );
+}
