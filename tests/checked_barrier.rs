@@ -28,6 +28,7 @@ fn c44_three_parties_get_the_indexes_0_1_2() {
         indexes.extend(others.into_iter().map(|t| t.join().unwrap()));
         indexes.sort_unstable();
         assert_eq!(indexes, [0, 1, 2]);
+        assert_eq!(barrier.parties(), 3);
         assert_eq!(barrier.n_waiting(), 0);
         assert!(!barrier.broken());
     });

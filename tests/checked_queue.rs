@@ -402,7 +402,9 @@ macro_rules! kind_model {
             }
             assert_eq!(q.qsize(), items.len());
             assert!(q.full() && !q.empty(), "C55: full at maxsize");
-            assert_eq!(q.put_nowait(99), Err(PutError::Full(99)), "C57");
+            let full = q.put_nowait(99).unwrap_err();
+            assert!(full.is_full() && !full.is_shut_down(), "C57: {full:?}");
+            assert_eq!(full.into_inner(), 99, "a failed put hands its item back");
             assert_eq!(q.unfinished_tasks(), items.len(), "C61");
             let got: Vec<u32> = items.iter().map(|_| q.get_nowait().unwrap()).collect();
             assert_eq!(got, $out_order, "C56: this kind's order");
@@ -432,7 +434,12 @@ macro_rules! kind_model {
 
             q.shutdown(false);
             assert!(q.is_shutdown(), "C65");
-            assert_eq!(q.put_nowait(7), Err(PutError::ShutDown(7)), "C66");
+            let refused = q.put_nowait(7).unwrap_err();
+            assert!(
+                refused.is_shut_down() && !refused.is_full(),
+                "C66: {refused:?}"
+            );
+            assert_eq!(refused.into_inner(), 7, "a refused put hands its item back");
             assert_eq!(
                 q.get_nowait().is_ok(),
                 left == 1,
