@@ -230,6 +230,7 @@ fn c31_try_acquire_racing_a_permit_holder_takes_it_or_finds_none() {
         expected,
         try_acquire_model!(BoundedSemaphore, |s: &BoundedSemaphore| {
             assert_eq!(s.initial_value(), 1);
+            assert_eq!(BoundedSemaphore::new(3).initial_value(), 3);
             assert_eq!(s.release_n(2), Err(ReleaseError::TooManyReleases));
             assert_eq!(s.value(), 0, "a refused release changes nothing");
             s.release_n(1).unwrap();
