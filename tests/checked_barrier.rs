@@ -173,3 +173,31 @@ fn c49_reset_wakes_the_waiter_with_broken_barrier_error_and_leaves_it_usable() {
     assert!(RESET_WHILE_WAITING.load(Ordering::Relaxed) > 0);
     assert!(NO_RESET.load(Ordering::Relaxed) > 0);
 }
+
+/// C45, C48, C49: a barrier aborted and then reset with nobody inside is whole again, and
+/// `n_waiting` counts a party that has arrived: read while the other party may or may not have
+/// arrived, it is 0 or 1, and both happen; then both parties pass.
+#[test]
+fn c45_c49_n_waiting_counts_an_arrived_party_and_an_idle_reset_repairs_the_barrier() {
+    common::assert_outcomes(
+        "barrier n_waiting",
+        (None, None),
+        &["0 waiting", "1 waiting"],
+        || {
+            let barrier = Arc::new(Barrier::new(2).unwrap());
+            barrier.abort();
+            assert!(barrier.broken());
+            barrier.reset();
+            assert!(!barrier.broken(), "an idle reset repairs it");
+            let other = {
+                let barrier = barrier.clone();
+                spawn("Thread-1", move || barrier.wait().unwrap())
+            };
+            let waiting = barrier.n_waiting();
+            let mut indexes = vec![barrier.wait().unwrap(), other.join().unwrap()];
+            indexes.sort_unstable();
+            assert_eq!(indexes, [0, 1]);
+            format!("{waiting} waiting")
+        },
+    );
+}
