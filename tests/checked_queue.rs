@@ -608,3 +608,42 @@ fn c63_a_failing_store_leaves_the_queue_usable() {
         assert!(rest.contains(&1), "and the racing put's item too: {rest:?}");
     });
 }
+
+/// The priority queue's heap, inside the checker, against `std::collections::BinaryHeap` as the
+/// oracle: forty puts in a scrambled order, with a get after every third, then the rest; every
+/// get returns the smallest item there. A put on another thread races the last gets.
+#[test]
+fn a_priority_queue_always_hands_out_its_smallest_item() {
+    check("priority heap", || {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        use threadproof::queue::PriorityQueue;
+
+        let q = Arc::new(PriorityQueue::new(0));
+        let mut oracle = BinaryHeap::new();
+        let mut next = 7u32;
+        for i in 0..40 {
+            next = (next * 37 + 11) % 101;
+            q.put(next).unwrap();
+            oracle.push(Reverse(next));
+            if i % 3 == 2 {
+                assert_eq!(q.get_nowait().ok(), oracle.pop().map(|Reverse(n)| n));
+            }
+        }
+        let putter = thread::spawn({
+            let q = Arc::clone(&q);
+            move || q.put(1000).unwrap()
+        });
+        let mut rest = Vec::new();
+        while let Some(Reverse(smallest)) = oracle.pop() {
+            rest.push(smallest);
+            assert_eq!(q.get(), Ok(smallest), "gets in order: {rest:?}");
+        }
+        putter.join().unwrap();
+        assert_eq!(
+            q.get_nowait(),
+            Ok(1000),
+            "the largest, put last, comes out last"
+        );
+    });
+}
