@@ -540,3 +540,237 @@ fn a_plain_shuttle_search_passes_a_program_only_a_timeout_unsticks() {
         None,
     );
 }
+
+/// Virtual timing: every sleep and timed wait takes exactly its duration on a clock of the
+/// execution's own, which moves only when no thread can run. These models are searched
+/// without a bound under both checkers: the clock leaves few orders to explore.
+mod virtual_timing {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use threadproof::queue::{GetError, Queue};
+    use threadproof::sync::{random, thread, time, Mutex};
+    use threadproof::Event;
+
+    use super::common::{assert_outcomes, assert_virtual_outcomes, spawn};
+
+    const NO_BOUND: (Option<usize>, Option<usize>) = (None, None);
+
+    fn secs(n: u64) -> Duration {
+        Duration::from_secs(n)
+    }
+
+    /// `name@seconds`, as a log line with the clock's time.
+    fn stamp(name: &str) -> String {
+        format!("{name}@{}", time::now().as_secs_f64())
+    }
+
+    /// Two threads sleeping 2 s and 1 s, each logging when it wakes.
+    fn two_sleepers() -> String {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let threads: Vec<_> = [("A", 2), ("B", 1)]
+            .into_iter()
+            .map(|(name, seconds)| {
+                let log = log.clone();
+                spawn(name, move || {
+                    thread::sleep(secs(seconds));
+                    log.lock().push(stamp(name));
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        let log = log.lock().join(" ");
+        format!("{log}, joined@{}", time::now().as_secs_f64())
+    }
+
+    /// The shorter sleep wakes first, at its own duration, and the joins return at the
+    /// longer one; under any timing either may log first, and the clock stays at zero.
+    #[test]
+    fn sleeps_end_after_their_duration_in_order() {
+        assert_virtual_outcomes(
+            "virtual: two sleepers",
+            NO_BOUND,
+            &["B@1 A@2, joined@2"],
+            two_sleepers,
+        );
+        assert_outcomes(
+            "any timing: two sleepers",
+            NO_BOUND,
+            &["A@0 B@0, joined@0", "B@0 A@0, joined@0"],
+            two_sleepers,
+        );
+    }
+
+    /// Threads due at the same instant run in every order.
+    #[test]
+    fn threads_due_at_one_instant_run_in_every_order() {
+        assert_virtual_outcomes(
+            "virtual: two sleepers due together",
+            NO_BOUND,
+            &["A@1 B@1", "B@1 A@1"],
+            || {
+                let log = Arc::new(Mutex::new(Vec::new()));
+                let threads: Vec<_> = ["A", "B"]
+                    .into_iter()
+                    .map(|name| {
+                        let log = log.clone();
+                        spawn(name, move || {
+                            thread::sleep(secs(1));
+                            log.lock().push(stamp(name));
+                        })
+                    })
+                    .collect();
+                for thread in threads {
+                    thread.join().unwrap();
+                }
+                let log = log.lock().join(" ");
+                log
+            },
+        );
+    }
+
+    /// `wait_timeout(3 s)` against a setter that sleeps first: set at 1 s, it is woken at 1 s;
+    /// set at 5 s, it times out at 3 s (and the setter still sets at 5 s); set at exactly 3 s,
+    /// both happen, in different executions.
+    #[test]
+    fn a_timed_wait_is_woken_or_times_out_at_its_duration() {
+        for (set_at, expected) in [
+            (1, &["woken@1, set@1"][..]),
+            (5, &["timed out@3, set@5"][..]),
+            (3, &["timed out@3, set@3", "woken@3, set@3"][..]),
+        ] {
+            assert_virtual_outcomes(
+                &format!("virtual: wait_timeout(3) against a set at {set_at}"),
+                NO_BOUND,
+                expected,
+                move || {
+                    let event = Arc::new(Event::new());
+                    let setter = {
+                        let event = event.clone();
+                        spawn("setter", move || {
+                            thread::sleep(secs(set_at));
+                            event.set();
+                            stamp("set")
+                        })
+                    };
+                    let woken = event.wait_timeout(secs(3));
+                    let waited = stamp(if woken { "woken" } else { "timed out" });
+                    format!("{waited}, {}", setter.join().unwrap())
+                },
+            );
+        }
+    }
+
+    /// A wait that only a timeout ends is no deadlock: it ends at the timeout. The same wait
+    /// without a timeout deadlocks, because no pending wake-up is left to move the clock.
+    #[test]
+    fn only_a_timeout_ends_the_wait_and_without_one_it_deadlocks() {
+        assert_virtual_outcomes(
+            "virtual: get_timeout on an empty queue",
+            NO_BOUND,
+            &["Empty@2"],
+            || {
+                let queue = Arc::new(Queue::<u32>::new(0));
+                let getter = {
+                    let queue = queue.clone();
+                    spawn("getter", move || queue.get_timeout(secs(2)))
+                };
+                assert_eq!(getter.join().unwrap(), Err(GetError::Empty));
+                stamp("Empty")
+            },
+        );
+        let run = super::common::explorer(None, None)
+            .timing(threadproof::explore::Timing::Virtual)
+            .run(|| {
+                let queue = Arc::new(Queue::<u32>::new(0));
+                let getter = {
+                    let queue = queue.clone();
+                    spawn("getter", move || queue.get())
+                };
+                thread::sleep(secs(1));
+                let _ = getter.join();
+            });
+        assert!(
+            matches!(run.outcome, threadproof::explore::Outcome::Deadlock { .. }),
+            "{:?}",
+            run.outcome
+        );
+    }
+
+    /// A timed wait woken early is woken when it is woken: the getter gets the item at 1 s
+    /// and its own sleep after it ends at 2 s, not at the get's 10 s timeout.
+    #[test]
+    fn a_timed_wait_woken_early_takes_no_longer() {
+        assert_virtual_outcomes(
+            "virtual: get_timeout woken early",
+            NO_BOUND,
+            &["got 7@1, slept@2"],
+            || {
+                let queue = Arc::new(Queue::<u32>::new(0));
+                let putter = {
+                    let queue = queue.clone();
+                    spawn("putter", move || {
+                        thread::sleep(secs(1));
+                        queue.put(7).unwrap();
+                    })
+                };
+                let got = queue.get_timeout(secs(10)).unwrap();
+                let got = stamp(&format!("got {got}"));
+                thread::sleep(secs(1));
+                putter.join().unwrap();
+                format!("{got}, {}", stamp("slept"))
+            },
+        );
+    }
+
+    /// `randrange` is an explored choice: two threads sleeping `randrange(2)` seconds reach
+    /// all four combinations, under either timing.
+    #[test]
+    fn random_sleeps_are_explored_choices() {
+        let program = || {
+            let log = Arc::new(Mutex::new(Vec::new()));
+            let threads: Vec<_> = ["A", "B"]
+                .into_iter()
+                .map(|name| {
+                    let log = log.clone();
+                    spawn(name, move || {
+                        let seconds = random::randrange(2).unwrap();
+                        thread::sleep(secs(seconds));
+                        log.lock().push(format!("{name} slept {seconds}"));
+                    })
+                })
+                .collect();
+            for thread in threads {
+                thread.join().unwrap();
+            }
+            let mut log = log.lock().clone();
+            log.sort();
+            format!("{}, over@{}", log.join(" "), time::now().as_secs_f64())
+        };
+        assert_virtual_outcomes(
+            "virtual: random sleeps",
+            NO_BOUND,
+            &[
+                "A slept 0 B slept 0, over@0",
+                "A slept 0 B slept 1, over@1",
+                "A slept 1 B slept 0, over@1",
+                "A slept 1 B slept 1, over@1",
+            ],
+            program,
+        );
+        assert_outcomes(
+            "any timing: random sleeps",
+            NO_BOUND,
+            &[
+                "A slept 0 B slept 0, over@0",
+                "A slept 0 B slept 1, over@0",
+                "A slept 1 B slept 0, over@0",
+                "A slept 1 B slept 1, over@0",
+            ],
+            program,
+        );
+        assert_eq!(random::randrange(0), None, "an empty range has no value");
+    }
+}

@@ -159,6 +159,7 @@ macro_rules! checker_sync {
                     return false;
                 }
                 *ending = how;
+                super::clock::wake_one();
                 self.sleeper.wake();
                 true
             }
@@ -166,6 +167,13 @@ macro_rules! checker_sync {
             /// Lets go of `guard`'s mutex, sleeps until the wait is ended, and takes it back.
             fn block<T>(&self, guard: &mut MutexGuard<'_, T>) {
                 self.sleeper.sleep(self, guard);
+            }
+        }
+
+        /// On the virtual clock, a slot's alarm times its wait out (or ends its sleep).
+        impl super::clock::Alarm for Slot {
+            fn ring(&self) -> bool {
+                self.end(Ending::TimedOut)
             }
         }
 
@@ -255,22 +263,32 @@ macro_rules! checker_sync {
                 mut guard: MutexGuard<'a, T>,
                 deadline: &mut Deadline,
             ) -> MutexGuard<'a, T> {
-                let timer = match &mut deadline.0 {
+                let (timer, at) = match &mut deadline.0 {
                     When::Passed => return guard,
-                    When::Never => None,
-                    When::Timed(timer) => Some(std::sync::Arc::clone(
-                        timer.get_or_insert_with(Timer::start),
-                    )),
+                    When::Never => (None, None),
+                    When::Timed(timer) => (
+                        Some(std::sync::Arc::clone(
+                            timer.get_or_insert_with(Timer::start),
+                        )),
+                        None,
+                    ),
+                    When::Virtual(at) => (None, Some(*at)),
                 };
-                let slot = std::sync::Arc::new(Slot::new(timer.is_some()));
+                let slot = std::sync::Arc::new(Slot::new(timer.is_some() || at.is_some()));
                 if let Some(timer) = &timer {
                     if !timer.watch(&slot) {
                         deadline.0 = When::Passed;
                         return guard;
                     }
                 }
+                let alarm =
+                    at.map(|at| super::clock::schedule(at, std::sync::Arc::clone(&slot) as _));
                 self.slots().push_back(std::sync::Arc::clone(&slot));
+                super::clock::idle();
                 slot.block(&mut guard);
+                if let Some(alarm) = alarm {
+                    super::clock::cancel(alarm);
+                }
                 if slot.ending() == Ending::TimedOut {
                     // Still queued: take it out, so no notify is spent on it.
                     self.slots()
@@ -304,6 +322,126 @@ macro_rules! checker_sync {
         impl fmt::Debug for Condvar {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("Condvar { .. }")
+            }
+        }
+
+        /// The checker's threads, with what the virtual clock needs to know of them: when a
+        /// thread starts, finishes, sleeps and joins.
+        pub mod thread {
+            use std::sync::Arc;
+            use std::time::Duration;
+
+            use super::super::clock::{self, Exit};
+            use super::{Ending, Slot};
+
+            pub use super::token;
+            pub use $checker::thread::{current, yield_now, Thread, ThreadId};
+
+            /// Spawns a thread of the model; see `std::thread::spawn`.
+            pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+            where
+                F: FnOnce() -> T + Send + 'static,
+                T: Send + 'static,
+            {
+                Builder::new()
+                    .spawn(f)
+                    .expect("the checker refused a thread")
+            }
+
+            /// Builds a thread of the model with a name; see `std::thread::Builder`.
+            #[derive(Debug, Default)]
+            pub struct Builder {
+                name: Option<String>,
+            }
+
+            impl Builder {
+                /// A builder for an unnamed thread.
+                pub fn new() -> Self {
+                    Self::default()
+                }
+
+                /// Names the thread.
+                pub fn name(mut self, name: String) -> Self {
+                    self.name = Some(name);
+                    self
+                }
+
+                /// Spawns the thread.
+                pub fn spawn<F, T>(self, f: F) -> std::io::Result<JoinHandle<T>>
+                where
+                    F: FnOnce() -> T + Send + 'static,
+                    T: Send + 'static,
+                {
+                    let mut builder = $checker::thread::Builder::new();
+                    if let Some(name) = self.name {
+                        builder = builder.name(name);
+                    }
+                    let exit = Arc::new(Exit::default());
+                    let finished = Arc::clone(&exit);
+                    clock::wake_one();
+                    let inner = builder.spawn(move || {
+                        /// Tells the clock the thread finished, however it finishes.
+                        struct Finish(Arc<Exit>);
+                        impl Drop for Finish {
+                            fn drop(&mut self) {
+                                self.0.finish();
+                            }
+                        }
+                        let _finish = Finish(finished);
+                        f()
+                    })?;
+                    Ok(JoinHandle { inner, exit })
+                }
+            }
+
+            /// A handle to join a thread of the model; see `std::thread::JoinHandle`.
+            pub struct JoinHandle<T> {
+                inner: $checker::thread::JoinHandle<T>,
+                exit: Arc<Exit>,
+            }
+
+            impl<T> JoinHandle<T> {
+                /// Waits for the thread to finish, and returns its result.
+                pub fn join(self) -> std::thread::Result<T> {
+                    self.exit.join();
+                    self.inner.join()
+                }
+
+                /// The thread.
+                pub fn thread(&self) -> &Thread {
+                    self.inner.thread()
+                }
+            }
+
+            impl<T> std::fmt::Debug for JoinHandle<T> {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("JoinHandle { .. }")
+                }
+            }
+
+            /// Under any timing no time passes, and a sleep is no scheduling point: it touches
+            /// nothing another thread can see, so the schedules around it are those of the
+            /// steps before and after it. Under virtual timing the thread sleeps until the
+            /// clock has moved on by `duration` (a zero sleep returns at once).
+            pub fn sleep(duration: Duration) {
+                let Some(now) = clock::virtual_now() else {
+                    return;
+                };
+                if duration.is_zero() {
+                    return;
+                }
+                let Some(at) = now.checked_add(duration) else {
+                    // Longer than the clock can count: a sleep nothing ends.
+                    clock::idle();
+                    loop {
+                        $checker::thread::park();
+                    }
+                };
+                let slot = Arc::new(Slot::new(true));
+                clock::schedule(at, Arc::clone(&slot) as _);
+                clock::idle();
+                slot.sleeper.sleep_alone(&slot);
+                debug_assert_eq!(slot.ending(), Ending::TimedOut);
             }
         }
     };

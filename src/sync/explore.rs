@@ -67,6 +67,32 @@ pub enum Search {
     },
 }
 
+/// How time passes in the explored executions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Timing {
+    /// Any timing (the default): a sleep takes no time and a timed wait may be woken or time
+    /// out at any point while it waits; the checker explores both. What holds here holds
+    /// whatever the durations and however slow each thread is.
+    #[default]
+    Any,
+    /// The program's own timing, on a virtual clock per execution: computation takes no time,
+    /// a sleep and a timed wait take exactly their duration, and the clock moves only when no
+    /// thread can run, straight to the earliest pending wake-up. Threads due at the same
+    /// instant run in every order. A state that no thread can leave and no pending wake-up
+    /// ends is a deadlock. On real threads this changes nothing: time is real.
+    Virtual,
+}
+
+impl Timing {
+    /// `any timing` or `virtual timing`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Timing::Any => "any timing",
+            Timing::Virtual => "virtual timing",
+        }
+    }
+}
+
 /// How an exploration ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -102,6 +128,8 @@ pub struct Exploration {
     pub checker: Checker,
     /// The search it ran.
     pub search: Search,
+    /// The timing it explored under.
+    pub timing: Timing,
     /// Executions started, including a failing last one.
     pub executions: usize,
     /// Wall-clock time of the whole exploration.
@@ -129,6 +157,7 @@ impl Exploration {
 #[derive(Clone)]
 pub struct Explorer {
     search: Search,
+    timing: Timing,
     counter: Arc<AtomicUsize>,
 }
 
@@ -136,6 +165,7 @@ impl std::fmt::Debug for Explorer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Explorer")
             .field("search", &self.search)
+            .field("timing", &self.timing)
             .finish()
     }
 }
@@ -158,8 +188,15 @@ impl Explorer {
     pub fn with_search(search: Search) -> Self {
         Self {
             search,
+            timing: Timing::Any,
             counter: Arc::new(AtomicUsize::new(0)),
         }
+    }
+
+    /// The same search under `timing`.
+    pub fn timing(mut self, timing: Timing) -> Self {
+        self.timing = timing;
+        self
     }
 
     /// The number of executions started so far: read it from another thread to show progress.
@@ -167,26 +204,68 @@ impl Explorer {
         Arc::clone(&self.counter)
     }
 
-    /// Explores `program`. Each execution starts with a fresh [`trace`](super::trace) record.
-    /// A failure is returned, not raised; the checker's own report still goes to the panic hook.
+    /// Explores `program`. Each execution starts with a fresh [`trace`](super::trace) record
+    /// (and, under [`Timing::Virtual`], its clock at zero). A program that makes random choices
+    /// ([`randrange`](super::random::randrange)) is explored once per sequence of choices its
+    /// executions can make, each with every interleaving. A failure is returned, not raised;
+    /// the checker's own report still goes to the panic hook.
     pub fn run<F>(&self, program: F) -> Exploration
     where
         F: Fn() + Send + Sync + 'static,
     {
         self.counter.store(0, Ordering::Relaxed);
+        let program = Arc::new(program);
+        let start = Instant::now();
+        let mut scripts = vec![Vec::new()];
+        let mut outcome = Outcome::Passed;
+        while let Some(script) = scripts.pop() {
+            choices::begin(script.clone(), self.search);
+            outcome = self.run_script(Arc::clone(&program));
+            let extensions = choices::extensions(&script);
+            if outcome != Outcome::Passed {
+                break;
+            }
+            // Depth-first, smallest choices first.
+            scripts.extend(extensions.into_iter().rev());
+        }
+        choices::end();
+        Exploration {
+            checker: Checker::CURRENT,
+            search: self.search,
+            timing: self.timing,
+            executions: self.counter.load(Ordering::Relaxed),
+            elapsed: start.elapsed(),
+            outcome,
+        }
+    }
+
+    /// One exploration of `program` with the choices of the current script.
+    fn run_script<F>(&self, program: Arc<F>) -> Outcome
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
         let counter = Arc::clone(&self.counter);
+        let timing = self.timing;
         let program = move || {
             counter.fetch_add(1, Ordering::Relaxed);
             trace::reset();
+            choices::begin_execution();
+            #[cfg(any(loom, shuttle))]
+            {
+                super::clock::set_timing(timing);
+                super::clock::begin_execution();
+            }
+            let _ = timing;
             program();
+            // The main thread is done: the clock may move on for threads still running.
+            #[cfg(any(loom, shuttle))]
+            super::clock::idle();
         };
-        let start = Instant::now();
         let result = match backend::check(self.search, program) {
             Err(reason) => Err(reason),
             Ok(run) => Ok(catch_unwind(AssertUnwindSafe(run))),
         };
-        let elapsed = start.elapsed();
-        let outcome = match result {
+        match result {
             Err(reason) => Outcome::Unsupported { reason },
             Ok(Ok(())) => Outcome::Passed,
             Ok(Err(payload)) => {
@@ -208,14 +287,119 @@ impl Explorer {
                     }
                 }
             }
-        };
-        Exploration {
-            checker: Checker::CURRENT,
-            search: self.search,
-            executions: self.counter.load(Ordering::Relaxed),
-            elapsed,
-            outcome,
         }
+    }
+}
+
+/// A random choice of a value in `0..stop` (`stop` > 0); see
+/// [`randrange`](super::random::randrange).
+pub(crate) fn choose(stop: u64) -> u64 {
+    choices::choose(stop)
+}
+
+/// The random choices of an exploration.
+///
+/// An exhaustive search explores every sequence of choices: each exploration runs with a
+/// *script*, the first choices of every execution; a choice past the script's end is 0, and
+/// records how many values it had. After the exploration, each later value at each position
+/// past the script, with zeros before it, becomes a script of its own. So every sequence of
+/// choices an execution can make is the script of exactly one exploration, and that
+/// exploration runs it with every interleaving. A sampled search (PCT) or a run outside an
+/// explorer draws each choice at random instead.
+mod choices {
+    use std::cell::RefCell;
+
+    use super::Search;
+
+    #[derive(Default)]
+    struct Choices {
+        /// Inside an explorer's exhaustive search.
+        scripted: bool,
+        script: Vec<u64>,
+        /// The next choice's position in the current execution.
+        position: usize,
+        /// For each position past the script, the most values a choice there had.
+        widths: Vec<u64>,
+        /// A random state for choices that are not scripted.
+        seed: u64,
+    }
+
+    std::thread_local! {
+        static CHOICES: RefCell<Choices> = RefCell::new(Choices {
+            seed: random_seed(),
+            ..Choices::default()
+        });
+    }
+
+    fn random_seed() -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(0x7468_7265_6164);
+        hasher.finish() | 1
+    }
+
+    pub(super) fn begin(script: Vec<u64>, search: Search) {
+        CHOICES.with(|c| {
+            let mut c = c.borrow_mut();
+            c.scripted = matches!(search, Search::Exhaustive { .. }) && cfg!(any(loom, shuttle));
+            if let Search::Pct { seed, .. } = search {
+                c.seed = seed | 1;
+            }
+            c.script = script;
+            c.position = 0;
+            c.widths.clear();
+        });
+    }
+
+    pub(super) fn begin_execution() {
+        CHOICES.with(|c| c.borrow_mut().position = 0);
+    }
+
+    pub(super) fn end() {
+        CHOICES.with(|c| c.borrow_mut().scripted = false);
+    }
+
+    /// The scripts that extend `script` by one later choice.
+    pub(super) fn extensions(script: &[u64]) -> Vec<Vec<u64>> {
+        CHOICES.with(|c| {
+            let c = c.borrow();
+            let mut scripts = Vec::new();
+            for (offset, &width) in c.widths.iter().enumerate() {
+                for value in 1..width {
+                    let mut next = script.to_vec();
+                    next.extend(std::iter::repeat_n(0, offset));
+                    next.push(value);
+                    scripts.push(next);
+                }
+            }
+            scripts
+        })
+    }
+
+    pub(super) fn choose(stop: u64) -> u64 {
+        CHOICES.with(|c| {
+            let mut c = c.borrow_mut();
+            if !c.scripted {
+                // xorshift64*: enough for choices on real threads and under PCT.
+                let mut x = c.seed;
+                x ^= x >> 12;
+                x ^= x << 25;
+                x ^= x >> 27;
+                c.seed = x;
+                return x.wrapping_mul(0x2545_f491_4f6c_dd1d) % stop;
+            }
+            let position = c.position;
+            c.position += 1;
+            if let Some(&value) = c.script.get(position) {
+                return value.min(stop - 1);
+            }
+            let offset = position - c.script.len();
+            if c.widths.len() <= offset {
+                c.widths.resize(offset + 1, 1);
+            }
+            c.widths[offset] = c.widths[offset].max(stop);
+            0
+        })
     }
 }
 

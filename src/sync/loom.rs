@@ -33,23 +33,21 @@ impl Sleeper {
         }
         guard.guard = Some(unpoison(guard.mutex.0.lock()));
     }
+
+    /// Sleeps until the slot is ended, holding nothing.
+    fn sleep_alone(&self, slot: &Slot) {
+        while slot.ending() == Ending::Waiting {
+            loom::thread::park();
+        }
+    }
 }
 
-pub mod thread {
-    pub use loom::thread::{current, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
-
-    /// Under the checkers no time passes, and a sleep is no scheduling point: it touches
-    /// nothing another thread can see, so the schedules around it are those of the steps
-    /// before and after it.
-    pub fn sleep(_duration: std::time::Duration) {}
-
-    /// A number that identifies the calling thread among the live threads of this execution;
-    /// never 0.
-    pub fn token() -> usize {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
-        loom::thread_local! {
-            static TOKEN: usize = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        TOKEN.with(|token| *token)
+/// A number that identifies the calling thread among the live threads of this execution; never
+/// 0.
+pub fn token() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+    loom::thread_local! {
+        static TOKEN: usize = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
+    TOKEN.with(|token| *token)
 }

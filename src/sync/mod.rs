@@ -37,6 +37,8 @@ use self::std as backend;
 
 #[cfg(any(loom, shuttle))]
 mod checker;
+#[cfg(any(loom, shuttle))]
+mod clock;
 
 #[cfg(loom)]
 mod loom;
@@ -67,6 +69,49 @@ pub mod thread {
     pub use super::backend::thread::{
         current, sleep, spawn, token, yield_now, Builder, JoinHandle, Thread, ThreadId,
     };
+}
+
+/// Time as the program sees it.
+pub mod time {
+    use std::time::Duration;
+
+    /// The time since the execution began (Python's `time.monotonic()`, counted from the
+    /// start).
+    ///
+    /// Under a checker's virtual timing ([`Timing::Virtual`](super::explore::Timing)) this is
+    /// the execution's virtual clock, which only sleeps and timeouts move; under any timing no
+    /// time passes and it is always zero. On real threads it is the time since the first call
+    /// in this process.
+    pub fn now() -> Duration {
+        #[cfg(any(loom, shuttle))]
+        {
+            super::clock::now()
+        }
+        #[cfg(not(any(loom, shuttle)))]
+        {
+            static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+            START.get_or_init(std::time::Instant::now).elapsed()
+        }
+    }
+}
+
+/// Random choices the checkers explore.
+pub mod random {
+    /// A number in `0..stop`, as Python's `random.randrange(stop)`; `None` if the range is
+    /// empty (Python raises `ValueError: empty range for randrange()`).
+    ///
+    /// Under a checker, inside [`Explorer::run`](super::explore::Explorer::run), this is a
+    /// choice the exhaustive search explores: every value, each with every interleaving (PCT
+    /// samples one value per call). The choice is recorded in the trace. On real threads it is
+    /// random.
+    pub fn randrange(stop: u64) -> Option<u64> {
+        if stop == 0 {
+            return None;
+        }
+        let value = super::explore::choose(stop);
+        super::trace::step(format!("randrange({stop})"), value);
+        Some(value)
+    }
 }
 
 /// The name the trace and the primitives' errors use for the calling thread: its own name, or

@@ -39,29 +39,33 @@ impl Sleeper {
                 // The slot is locked before the waiters' mutex is let go: whoever ends the
                 // wait takes the slot's lock first, so it cannot end it before this thread
                 // waits on it.
-                let mut held = unpoison(timed.lock());
-                drop(guard.guard.take());
-                while slot.ending() == Ending::Waiting {
-                    held = unpoison(self.ended.wait(held));
-                }
-                drop(held);
+                self.sleep_on(timed, slot, || drop(guard.guard.take()));
                 guard.guard = Some(unpoison(guard.mutex.0.lock()));
             }
         }
     }
+
+    /// Sleeps until the slot (a timed one) is ended, holding nothing.
+    fn sleep_alone(&self, slot: &Slot) {
+        let timed = slot
+            .timed
+            .as_ref()
+            .expect("a slot slept on alone has its own mutex");
+        self.sleep_on(timed, slot, || {});
+    }
+
+    /// Takes the slot's own mutex, runs `then`, and waits on `ended` until the slot is ended.
+    fn sleep_on(&self, timed: &shuttle::sync::Mutex<()>, slot: &Slot, then: impl FnOnce()) {
+        let mut held = unpoison(timed.lock());
+        then();
+        while slot.ending() == Ending::Waiting {
+            held = unpoison(self.ended.wait(held));
+        }
+    }
 }
 
-pub mod thread {
-    pub use shuttle::thread::{current, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
-
-    /// Under the checkers no time passes, and a sleep is no scheduling point: it touches
-    /// nothing another thread can see, so the schedules around it are those of the steps
-    /// before and after it.
-    pub fn sleep(_duration: std::time::Duration) {}
-
-    /// A number that identifies the calling thread among the live threads of this execution;
-    /// never 0.
-    pub fn token() -> usize {
-        usize::from(shuttle::thread::current().id()) + 1
-    }
+/// A number that identifies the calling thread among the live threads of this execution; never
+/// 0.
+pub fn token() -> usize {
+    usize::from(shuttle::thread::current().id()) + 1
 }

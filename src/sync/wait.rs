@@ -11,7 +11,8 @@
 //! and never reads a clock. On real threads a deadline is an instant. Under the model checkers
 //! it is the model's: a call that blocks with a timeout gets a timer, a thread of the model that
 //! may fire at any point of the execution, so that the checker explores both the wait that is
-//! woken and the wait that times out (see the checker backend's `Timer`).
+//! woken and the wait that times out (see the checker backend's `Timer`); under virtual timing
+//! the deadline is a time on the execution's virtual clock (see `clock`).
 
 use std::time::Duration;
 
@@ -34,6 +35,9 @@ pub(super) enum When {
     /// Passes when the call's timer fires; the timer is started when the call first blocks.
     #[cfg(any(loom, shuttle))]
     Timed(Option<std::sync::Arc<super::backend::Timer>>),
+    /// Passes when the virtual clock reaches this time (virtual timing).
+    #[cfg(any(loom, shuttle))]
+    Virtual(Duration),
 }
 
 impl Deadline {
@@ -59,7 +63,13 @@ impl Deadline {
         }
         #[cfg(any(loom, shuttle))]
         {
-            Self(When::Timed(None))
+            match super::clock::virtual_now() {
+                Some(now) => match now.checked_add(timeout) {
+                    Some(at) => Self(When::Virtual(at)),
+                    None => Self(When::Never),
+                },
+                None => Self(When::Timed(None)),
+            }
         }
     }
 
@@ -79,6 +89,8 @@ impl Deadline {
             When::At(at) => std::time::Instant::now() >= *at,
             #[cfg(any(loom, shuttle))]
             When::Timed(timer) => timer.as_ref().is_some_and(|timer| timer.fired()),
+            #[cfg(any(loom, shuttle))]
+            When::Virtual(at) => super::clock::now() >= *at,
         };
         if passed {
             self.0 = When::Passed;

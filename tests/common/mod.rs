@@ -10,7 +10,7 @@ pub use timing::*;
 
 #[cfg(any(loom, shuttle))]
 mod checked {
-    use threadproof::explore::{Checker, Exploration, Explorer, Outcome, Search};
+    use threadproof::explore::{Checker, Exploration, Explorer, Outcome, Search, Timing};
     use threadproof::sync::thread::{Builder, JoinHandle};
 
     /// An exhaustive search, up to a preemption bound where the test gives one for this
@@ -83,6 +83,22 @@ mod checked {
         program: impl Fn() -> String + Send + Sync + 'static,
     ) {
         let seen = outcomes(name, explorer(loom_bound, shuttle_bound), program);
+        let reached: Vec<&str> = seen.keys().map(String::as_str).collect();
+        let mut expected = expected.to_vec();
+        expected.sort_unstable();
+        assert_eq!(reached, expected, "{name}: the outcomes reached");
+    }
+
+    /// [`assert_outcomes`] under virtual timing: every sleep and timed wait takes its
+    /// duration on the execution's virtual clock.
+    pub fn assert_virtual_outcomes(
+        name: &str,
+        (loom_bound, shuttle_bound): (Option<usize>, Option<usize>),
+        expected: &[&str],
+        program: impl Fn() -> String + Send + Sync + 'static,
+    ) {
+        let explorer = explorer(loom_bound, shuttle_bound).timing(Timing::Virtual);
+        let seen = outcomes(name, explorer, program);
         let reached: Vec<&str> = seen.keys().map(String::as_str).collect();
         let mut expected = expected.to_vec();
         expected.sort_unstable();

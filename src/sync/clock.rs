@@ -1,0 +1,192 @@
+//! The virtual clock of the checkers' *virtual timing*: every sleep and every timed wait takes
+//! exactly its duration, and computation takes none.
+//!
+//! The clock is per execution. It counts the threads of the model that can run (`active`): a
+//! thread stops counting when it goes to sleep, waits on a condition variable or joins a thread
+//! that has not finished, and counts again when whoever wakes it wakes it. The thread whose
+//! going idle leaves no thread able to run moves the clock, straight to the earliest pending
+//! wake-up (the end of a sleep, or a timeout), and rings every alarm due at that instant; the
+//! checker then runs the woken threads in every order, as it runs any threads that can run.
+//! With nothing pending, nobody moves the clock and the checker sees every thread blocked: a
+//! deadlock, which under this timing no timeout can end.
+//!
+//! The state is plain data, kept per operating-system thread (a checker runs all threads of an
+//! execution on one): code here never blocks and never switches threads while it holds the
+//! state, and alarms are rung after it is let go, so a thread they wake cannot find it taken.
+//! Under *any timing* (the default) none of this runs: every function here returns at once.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::explore::Timing;
+
+/// What the clock rings when a wake-up falls due: it wakes a thread (ends its sleep or times
+/// out its wait) and says whether it did (it may have been woken by a notify already).
+pub(super) trait Alarm {
+    fn ring(&self) -> bool;
+}
+
+struct Pending {
+    at: Duration,
+    id: u64,
+    alarm: Arc<dyn Alarm>,
+}
+
+#[derive(Default)]
+struct State {
+    running: bool,
+    now: Duration,
+    active: usize,
+    pending: Vec<Pending>,
+    next_id: u64,
+}
+
+std::thread_local! {
+    static TIMING: std::cell::Cell<Timing> = const { std::cell::Cell::new(Timing::Any) };
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
+    STATE.with(|state| f(&mut state.borrow_mut()))
+}
+
+/// Selects the timing of the explorations that run on this thread from now on.
+pub(super) fn set_timing(timing: Timing) {
+    TIMING.with(|t| t.set(timing));
+}
+
+/// Whether this thread's explorations run on the virtual clock.
+pub(super) fn is_virtual() -> bool {
+    TIMING.with(|t| t.get()) == Timing::Virtual
+}
+
+/// Starts an execution: the clock at zero, one thread (the main thread) running.
+pub(super) fn begin_execution() {
+    with(|s| {
+        *s = State {
+            running: is_virtual(),
+            active: 1,
+            ..State::default()
+        }
+    });
+}
+
+/// Whether the clock of the current execution is running.
+fn running() -> bool {
+    with(|s| s.running)
+}
+
+/// The time now, if the current execution runs on the virtual clock.
+pub(super) fn virtual_now() -> Option<Duration> {
+    with(|s| s.running.then_some(s.now))
+}
+
+/// The time since the execution began; zero under any timing.
+pub(super) fn now() -> Duration {
+    with(|s| s.now)
+}
+
+/// Sets `alarm` to ring at `at` (no earlier than now); the id cancels it.
+pub(super) fn schedule(at: Duration, alarm: Arc<dyn Alarm>) -> u64 {
+    with(|s| {
+        let id = s.next_id;
+        s.next_id += 1;
+        s.pending.push(Pending { at, id, alarm });
+        id
+    })
+}
+
+/// Takes back the alarm `id`, if it has not rung.
+pub(super) fn cancel(id: u64) {
+    with(|s| s.pending.retain(|p| p.id != id));
+}
+
+/// A thread was spawned, or woken: one more thread can run.
+pub(super) fn wake_one() {
+    with(|s| {
+        if s.running {
+            s.active += 1;
+        }
+    });
+}
+
+/// The calling thread stops running until someone wakes it (or, for a thread that finishes,
+/// for good); if it was the last that could run, the clock moves on.
+pub(super) fn idle() {
+    if running() {
+        release(1);
+    }
+}
+
+/// `n` threads stop counting as able to run; while none is left, move the clock to the
+/// earliest pending wake-up and ring what is due then.
+fn release(mut n: usize) {
+    loop {
+        let due = with(|s| {
+            s.active -= n;
+            if s.active > 0 {
+                return Vec::new();
+            }
+            let Some(at) = s.pending.iter().map(|p| p.at).min() else {
+                return Vec::new();
+            };
+            s.now = s.now.max(at);
+            let (due, later) = std::mem::take(&mut s.pending)
+                .into_iter()
+                .partition::<Vec<_>, _>(|p| p.at == at);
+            s.pending = later;
+            // Held for the alarms while they ring: a thread they wake must not move the clock
+            // before the others due at the same instant are awake too.
+            s.active += due.len();
+            due
+        });
+        if due.is_empty() {
+            return;
+        }
+        for pending in &due {
+            // A successful ring counts its thread again (through `wake_one`).
+            pending.alarm.ring();
+        }
+        n = due.len();
+    }
+}
+
+/// A thread that has finished, or a joiner waiting for a thread that has not.
+///
+/// A finished thread hands its count to the thread joining it, if one waits: that thread can
+/// run at once, at the same instant.
+#[derive(Default)]
+pub(super) struct Exit {
+    state: std::sync::Mutex<(bool, bool)>,
+}
+
+impl Exit {
+    /// The thread this belongs to finishes (`finished`), handing its count to a waiting joiner.
+    pub(super) fn finish(&self) {
+        if std::thread::panicking() {
+            // A checker unwinding an execution it has given up on: the clock is gone with it.
+            return;
+        }
+        let joiner = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.0 = true;
+            state.1
+        };
+        if !joiner {
+            idle();
+        }
+    }
+
+    /// The calling thread is about to join the thread this belongs to.
+    pub(super) fn join(&self) {
+        let finished = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.1 = !state.0;
+            state.0
+        };
+        if !finished {
+            idle();
+        }
+    }
+}
