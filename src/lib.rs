@@ -22,9 +22,16 @@
 //! | `queue.Full`, `Empty`, `ShutDown`    | [`PutError`], [`GetError`]           |
 //! | `multiprocessing.Process(target=f)`  | [`process::Process`] (Unix, real-thread builds) |
 //!
+//! | `time.sleep(d)`                      | [`sync::thread::sleep`]              |
+//! | `time.monotonic()` (from the start)  | [`sync::time::now`]                  |
+//! | `random.randrange(n)`                | [`sync::random::randrange`]          |
+//!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
 //! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
-//! chooses between them.
+//! chooses between them. Under the checkers, [`explore::Explorer`] explores a program under
+//! *any timing* (a sleep takes no time, a timed wait may time out at any point) or on a
+//! virtual clock, the program's own timing ([`explore::Timing`]), and explores its random
+//! choices as well as its interleavings.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]

@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use threadproof::explore::{Checker, Explorer, Outcome, Search};
+use threadproof::explore::{Checker, Explorer, Outcome, Search, Timing};
 use threadproof::trace::{self, Blocked};
 
-use crate::model::{Model, Verdict};
+use crate::model::{Model, Size, Verdict};
 
 /// How a model is explored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +18,21 @@ pub enum Mode {
     Proof,
     /// Every interleaving with at most this many preemptions, at the small size: bounded.
     Bounded(usize),
+    /// The in-order schedule (each thread runs until it blocks, then the first-created thread
+    /// that can run goes next) with every sequence of random choices that can still print the
+    /// tutorial's output, at the tutorial's size: a search for a witness, shuttle only.
+    InOrder,
+    /// shuttle's PCT sampler, `iterations` executions for each sequence of random choices that
+    /// can still print the tutorial's output, at the tutorial's size: a search for a witness
+    /// among sampled schedules, shuttle only.
+    Seek {
+        /// PCT's seed.
+        seed: u64,
+        /// Executions sampled for each sequence of choices.
+        iterations: usize,
+        /// PCT's bug depth.
+        depth: usize,
+    },
     /// shuttle's PCT sampler at the tutorial's own size, with a fixed seed: sampled.
     Sampled {
         /// PCT's seed.
@@ -54,6 +69,12 @@ impl Mode {
         match self {
             Mode::Proof => "proof".to_owned(),
             Mode::Bounded(n) => format!("bounded to {n} preemptions"),
+            Mode::InOrder => "in-order schedule".to_owned(),
+            Mode::Seek {
+                seed,
+                iterations,
+                depth,
+            } => format!("sought (PCT seed {seed}, depth {depth}, {iterations} runs per choice)"),
             Mode::Sampled {
                 seed,
                 iterations,
@@ -70,6 +91,16 @@ impl Mode {
             Mode::Bounded(n) => Search::Exhaustive {
                 preemption_bound: Some(n),
             },
+            Mode::InOrder => Search::InOrder,
+            Mode::Seek {
+                seed,
+                iterations,
+                depth,
+            } => Search::Pct {
+                seed,
+                iterations,
+                depth,
+            },
             Mode::Sampled {
                 seed,
                 iterations,
@@ -84,10 +115,12 @@ impl Mode {
 }
 
 /// One step of a counterexample.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TraceStep {
     /// 1-based position in the execution.
     pub step: usize,
+    /// When, in seconds on the virtual clock (0 under any timing).
+    pub seconds: f64,
     /// The thread that took it.
     pub thread: String,
     /// What it did.
@@ -97,10 +130,12 @@ pub struct TraceStep {
 }
 
 /// The first execution the checker found that refutes the claim.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Counterexample {
     /// Which execution it was (1-based, in the checker's order).
     pub execution: usize,
+    /// Whether it ran on the virtual clock: the table then shows each step's time.
+    pub timed: bool,
     /// Its steps, in order.
     pub steps: Vec<TraceStep>,
     /// How it ended: the outcome against the claim, or the wait-for cycle, or who hangs.
@@ -120,6 +155,8 @@ pub struct Report {
     pub checker: String,
     /// `proof`, `bounded to N preemptions` or `sampled (...)`.
     pub mode: String,
+    /// `any timing` or `virtual timing` (the tutorial's own).
+    pub timing: String,
     /// The size explored.
     pub size: String,
     /// The verdict expected.
@@ -132,10 +169,18 @@ pub struct Report {
     pub seconds: f64,
     /// Each outcome reached, with how many executions reached it.
     pub outcomes: BTreeMap<String, usize>,
+    /// Under virtual timing, each distinct output the executions printed (lines joined by
+    /// newlines), with how many executions printed it.
+    pub printed: BTreeMap<String, usize>,
+    /// Under virtual timing, for a model whose tutorial shows its output: how many executions
+    /// printed exactly that (or began with it, for a program whose loop runs forever).
+    pub tutorial_printed: Option<usize>,
     /// The first counterexample, for a refuted claim.
     pub counterexample: Option<Counterexample>,
     /// Why the run failed to complete, or what a verdict rests on.
     pub note: Option<String>,
+    /// Why the model's verdicts under the two timings differ, when they do.
+    pub timing_lesson: Option<String>,
 }
 
 impl Report {
@@ -152,8 +197,8 @@ impl Report {
         let _ = writeln!(out, "claim:      {}", self.claim);
         let _ = writeln!(
             out,
-            "run:        {} {}, {}",
-            self.checker, self.mode, self.size
+            "run:        {} {}, {}, {}",
+            self.checker, self.mode, self.timing, self.size
         );
         let _ = writeln!(out, "expected:   {}", self.expected);
         let _ = writeln!(out, "verdict:    {}", self.verdict);
@@ -165,12 +210,33 @@ impl Report {
         for (outcome, count) in &self.outcomes {
             let _ = writeln!(out, "  {outcome:<40} {count}");
         }
+        if !self.printed.is_empty() {
+            let _ = writeln!(out, "printed: {} distinct outputs", self.printed.len());
+            if let Some(count) = self.tutorial_printed {
+                let _ = writeln!(
+                    out,
+                    "  the tutorial's output: printed by {count} executions"
+                );
+            }
+            // A few outputs are shown whole; many, only by their count.
+            if self.printed.len() <= SHOWN_OUTPUTS {
+                for (output, count) in &self.printed {
+                    let _ = writeln!(out, "  -- printed by {count} executions:");
+                    for line in output.lines() {
+                        let _ = writeln!(out, "  | {line}");
+                    }
+                }
+            }
+        }
         if let Some(counterexample) = &self.counterexample {
             out.push_str(&counterexample.render());
         }
         out
     }
 }
+
+/// A report lists the outputs printed when there are at most this many.
+const SHOWN_OUTPUTS: usize = 4;
 
 /// Traces longer than this are shown by their first half and last quarter.
 const LONG_TRACE: usize = 80;
@@ -194,9 +260,10 @@ impl Counterexample {
             .unwrap_or(6);
         let mut out = String::new();
         let _ = writeln!(out, "counterexample (execution {}):", self.execution);
+        let time = if self.timed { "  time  " } else { "" };
         let _ = writeln!(
             out,
-            "  {:>4}  {:<thread_width$}  {:<action_width$}  value",
+            "  {:>4}  {time}{:<thread_width$}  {:<action_width$}  value",
             "step", "thread", "action"
         );
         // A trace of a hundred threads is long: show its start and its end.
@@ -209,8 +276,13 @@ impl Counterexample {
             (&self.steps[..], &self.steps[..0])
         };
         let row = |s: &TraceStep| {
+            let time = if self.timed {
+                format!("{:>6}  ", format!("{}s", s.seconds))
+            } else {
+                String::new()
+            };
             let line = format!(
-                "  {:>4}  {:<thread_width$}  {:<action_width$}  {}",
+                "  {:>4}  {time}{:<thread_width$}  {:<action_width$}  {}",
                 s.step, s.thread, s.action, s.value
             );
             format!("{}\n", line.trim_end())
@@ -230,6 +302,7 @@ impl Counterexample {
 #[derive(Default)]
 struct Record {
     outcomes: BTreeMap<String, usize>,
+    printed: BTreeMap<String, usize>,
     first_violation: Option<Counterexample>,
 }
 
@@ -238,16 +311,54 @@ struct Record {
 pub struct Run {
     model: Model,
     mode: Mode,
+    timing: Timing,
+    size: Option<Size>,
     explorer: Explorer,
 }
 
 impl Run {
-    /// Prepares `model` to run in `mode` under this build's checker.
+    /// Prepares `model` to run in `mode` under this build's checker, under any timing, at the
+    /// mode's size (the small one for a full or bounded search, the tutorial's for a sample or
+    /// the in-order schedule).
     pub fn new(model: Model, mode: Mode) -> Self {
+        let mut explorer = Explorer::with_search(mode.search());
+        let seeking = matches!(mode, Mode::InOrder | Mode::Seek { .. });
+        if let (true, Some(tutorial)) = (seeking, model.tutorial_printed) {
+            // Only the random choices that can still print the tutorial's output.
+            explorer = explorer.prune(move || {
+                let printed = printed();
+                let (printed, tutorial): (Vec<&str>, Vec<&str>) =
+                    (printed.lines().collect(), tutorial.lines().collect());
+                printed.len() >= tutorial.len() || !tutorial.starts_with(&printed)
+            });
+        }
         Self {
             model,
             mode,
-            explorer: Explorer::with_search(mode.search()),
+            timing: Timing::Any,
+            size: None,
+            explorer,
+        }
+    }
+
+    /// The same run under `timing`.
+    pub fn timing(mut self, timing: Timing) -> Self {
+        self.timing = timing;
+        self.explorer = self.explorer.timing(timing);
+        self
+    }
+
+    /// The same run at `size`.
+    pub fn size(mut self, size: Size) -> Self {
+        self.size = Some(size);
+        self
+    }
+
+    /// The verdict this run must reach.
+    pub fn expected(&self) -> Verdict {
+        match self.timing {
+            Timing::Any => self.model.expected,
+            Timing::Virtual => self.model.expected_virtual,
         }
     }
 
@@ -259,10 +370,12 @@ impl Run {
     /// Explores the model and reports.
     pub fn run(self) -> Report {
         let model = self.model;
-        let size = match self.mode {
+        let expected = self.expected();
+        let size = self.size.unwrap_or(match self.mode {
             Mode::Proof | Mode::Bounded(_) => model.small,
-            Mode::Sampled { .. } => model.tutorial,
-        };
+            Mode::InOrder | Mode::Seek { .. } | Mode::Sampled { .. } => model.tutorial,
+        });
+        let timed = self.timing == Timing::Virtual;
         let record = Arc::new(Mutex::new(Record::default()));
         let progress = self.explorer.progress();
         let exploration = {
@@ -272,9 +385,13 @@ impl Run {
                 let ending = program(size);
                 let mut record = record.lock().unwrap_or_else(|e| e.into_inner());
                 *record.outcomes.entry(ending.outcome.clone()).or_insert(0) += 1;
+                if timed {
+                    *record.printed.entry(printed()).or_insert(0) += 1;
+                }
                 if !ending.claim_holds && record.first_violation.is_none() {
                     record.first_violation = Some(Counterexample {
                         execution: progress.load(Ordering::Relaxed),
+                        timed,
                         steps: numbered(trace::steps()),
                         ending: format!("{}: the claim is false", ending.outcome),
                     });
@@ -283,8 +400,27 @@ impl Run {
         };
         let Record {
             mut outcomes,
+            printed,
             first_violation,
         } = std::mem::take(&mut *record.lock().unwrap_or_else(|e| e.into_inner()));
+        // The tutorial's output is a run at its own size, on its own timing.
+        let at_tutorial = timed && size == model.tutorial;
+        let tutorial_printed = model
+            .tutorial_printed
+            .filter(|_| at_tutorial)
+            .map(|tutorial| {
+                printed
+                    .iter()
+                    .filter(|(output, _)| {
+                        if model.printed_is_prefix {
+                            output.starts_with(tutorial)
+                        } else {
+                            output.as_str() == tutorial
+                        }
+                    })
+                    .map(|(_, count)| count)
+                    .sum()
+            });
 
         let mut note = None;
         let (verdict, counterexample) = match exploration.outcome {
@@ -303,6 +439,7 @@ impl Run {
                 *outcomes.entry(verdict.to_string()).or_insert(0) += 1;
                 let counterexample = Counterexample {
                     execution: exploration.executions,
+                    timed,
                     steps: numbered(steps),
                     ending,
                 };
@@ -323,17 +460,21 @@ impl Run {
             claim: model.claim.to_owned(),
             checker: Checker::CURRENT.name().to_owned(),
             mode: self.mode.describe(),
+            timing: self.timing.name().to_owned(),
             size: format!(
                 "{} = {}, {} = {}",
                 model.threads_are, size.threads, model.value_means, size.value
             ),
-            expected: model.expected,
+            expected,
             verdict,
             executions: exploration.executions,
             seconds: exploration.elapsed.as_secs_f64(),
             outcomes,
+            printed,
+            tutorial_printed,
             counterexample,
             note,
+            timing_lesson: model.timing_lesson.map(str::to_owned),
         }
     }
 }
@@ -344,12 +485,26 @@ fn numbered(steps: Vec<trace::Step>) -> Vec<TraceStep> {
         .enumerate()
         .map(|(i, s)| TraceStep {
             step: i + 1,
+            seconds: s.at.as_secs_f64(),
             thread: s.thread,
             action: s.action,
             value: s.value,
         })
         .collect()
 }
+
+/// What the execution printed: the values of its `print` steps, one line each.
+fn printed() -> String {
+    trace::steps()
+        .into_iter()
+        .filter(|step| step.action == PRINT)
+        .map(|step| step.value)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The action of a step that stands for a `print` of the tutorial's program.
+pub(crate) const PRINT: &str = "print";
 
 /// A deadlock if the blocked threads wait for each other in a cycle, a hang otherwise; and
 /// the sentence that says which.

@@ -17,42 +17,48 @@ mod scenarios;
 
 pub use harness::{Mode, Report, Run};
 pub use model::{Ending, Model, Size, Verdict};
+pub use threadproof::explore::Timing;
 
 pub use scenarios::counter::{counter_gil, counter_locked, counter_unlocked};
 pub use scenarios::deadlock::{rlock_nested, two_locks_opposite_order, two_locks_same_order};
 pub use scenarios::event::{event_boss_worker, event_boss_worker_fixed};
 pub use scenarios::producer_consumer::{
-    producer_consumer_form1, producer_consumer_form2, queue_join_task_done,
+    producer_consumer_form1, producer_consumer_form2, queue_join_with_workers, queue_other_methods,
 };
 pub use scenarios::semaphore::semaphore_limit;
 
 /// Calls `$callback!` with every model, in the tutorial's order, and how each checker explores
-/// it at its small size: `proof` (every interleaving) or `bounded_N` (every interleaving with at
-/// most N preemptions). This list is the registry: [`all`], the tests and `cargo prove` all come
-/// from it.
+/// it at its small size, under any timing and then under the tutorial's timing (`virtual`):
+/// `proof` (every interleaving) or `bounded_N` (every interleaving with at most N preemptions).
+/// This list is the registry: [`all`], the tests and `cargo prove` all come from it.
 ///
-/// loom proves every model but two: `rlock_nested` and `semaphore_limit` have millions of
-/// schedules even for loom once their sleeps no longer force a switch to another thread, and
-/// are searched to six and four preemptions.
-/// shuttle's depth-first search has no partial-order reduction: it walks every ordering of every scheduling point, and all but the smallest models run for
-/// minutes to hours; those are searched with the largest preemption bound that finishes in a
-/// few seconds, and are reported as bounded, not proved.
+/// Under any timing, loom proves every model but two: `rlock_nested` and `semaphore_limit`
+/// have millions of schedules even for loom once their sleeps no longer force a switch to
+/// another thread, and are searched to six and four preemptions. shuttle's depth-first search
+/// has no partial-order reduction: it walks every ordering of every scheduling point, and all
+/// but the smallest models run for minutes to hours; those are searched with the largest
+/// preemption bound that finishes in a few seconds, and are reported as bounded, not proved.
+/// Under the tutorial's timing every thread starts at the same instant and all run in every
+/// order at each instant the clock stops at, and the clock's own steps are scheduling points:
+/// loom proves every model; shuttle's search is bounded, at two or three preemptions, for all
+/// but the smallest.
 #[macro_export]
 macro_rules! for_each_model {
     ($callback:ident) => {
         $callback! {
-            counter_unlocked: loom proof, shuttle proof;
-            counter_locked: loom proof, shuttle proof;
-            counter_gil: loom proof, shuttle bounded_6;
-            two_locks_opposite_order: loom proof, shuttle proof;
-            two_locks_same_order: loom proof, shuttle bounded_6;
-            rlock_nested: loom bounded_6, shuttle bounded_4;
-            event_boss_worker: loom proof, shuttle proof;
-            event_boss_worker_fixed: loom proof, shuttle bounded_3;
-            semaphore_limit: loom bounded_4, shuttle bounded_3;
-            producer_consumer_form1: loom proof, shuttle bounded_4;
-            producer_consumer_form2: loom proof, shuttle bounded_4;
-            queue_join_task_done: loom proof, shuttle bounded_4;
+            counter_unlocked: loom proof, shuttle proof; virtual loom proof, shuttle bounded_2;
+            counter_locked: loom proof, shuttle proof; virtual loom proof, shuttle proof;
+            counter_gil: loom proof, shuttle bounded_6; virtual loom proof, shuttle bounded_3;
+            two_locks_opposite_order: loom proof, shuttle proof; virtual loom proof, shuttle proof;
+            two_locks_same_order: loom proof, shuttle bounded_6; virtual loom proof, shuttle bounded_3;
+            rlock_nested: loom bounded_6, shuttle bounded_4; virtual loom proof, shuttle bounded_3;
+            event_boss_worker: loom proof, shuttle proof; virtual loom proof, shuttle bounded_2;
+            event_boss_worker_fixed: loom proof, shuttle bounded_3; virtual loom proof, shuttle bounded_2;
+            semaphore_limit: loom bounded_4, shuttle bounded_3; virtual loom proof, shuttle bounded_2;
+            queue_other_methods: loom proof, shuttle proof; virtual loom proof, shuttle proof;
+            queue_join_with_workers: loom proof, shuttle bounded_4; virtual loom proof, shuttle bounded_3;
+            producer_consumer_form1: loom proof, shuttle bounded_4; virtual loom proof, shuttle bounded_2;
+            producer_consumer_form2: loom proof, shuttle bounded_4; virtual loom proof, shuttle bounded_2;
         }
     };
 }
@@ -62,30 +68,42 @@ macro_rules! for_each_model {
 pub struct Entry {
     /// The model.
     pub model: Model,
-    /// loom's search.
+    /// loom's search under any timing.
     pub loom: Mode,
-    /// shuttle's search.
+    /// shuttle's search under any timing.
     pub shuttle: Mode,
+    /// loom's search under the tutorial's timing.
+    pub loom_virtual: Mode,
+    /// shuttle's search under the tutorial's timing.
+    pub shuttle_virtual: Mode,
 }
 
 impl Entry {
-    /// The search for the checker this crate was built with (loom's on real threads).
-    pub fn mode(&self) -> Mode {
-        match threadproof::explore::Checker::CURRENT {
-            threadproof::explore::Checker::Shuttle => self.shuttle,
-            _ => self.loom,
+    /// The search for the checker this crate was built with (loom's on real threads), under
+    /// `timing`.
+    pub fn mode(&self, timing: Timing) -> Mode {
+        let shuttle =
+            threadproof::explore::Checker::CURRENT == threadproof::explore::Checker::Shuttle;
+        match (shuttle, timing) {
+            (false, Timing::Any) => self.loom,
+            (true, Timing::Any) => self.shuttle,
+            (false, Timing::Virtual) => self.loom_virtual,
+            (true, Timing::Virtual) => self.shuttle_virtual,
         }
     }
 }
 
 macro_rules! registry {
-    ($($name:ident : loom $loom:ident, shuttle $shuttle:ident;)*) => {
+    ($($name:ident : loom $loom:ident, shuttle $shuttle:ident;
+        virtual loom $loom_virtual:ident, shuttle $shuttle_virtual:ident;)*) => {
         /// Every model, in the tutorial's order.
         pub fn all() -> Vec<Entry> {
             vec![$(Entry {
                 model: $name(),
                 loom: Mode::from_registry(stringify!($loom)),
                 shuttle: Mode::from_registry(stringify!($shuttle)),
+                loom_virtual: Mode::from_registry(stringify!($loom_virtual)),
+                shuttle_virtual: Mode::from_registry(stringify!($shuttle_virtual)),
             }),*]
         }
     };
@@ -106,6 +124,17 @@ where
         .name(name)
         .spawn(body)
         .expect("the checker refused a thread")
+}
+
+/// Python's `print(line)`: a step of the trace, which the harness collects as the output.
+fn print(line: impl std::fmt::Display) {
+    threadproof::trace::step(harness::PRINT, line);
+}
+
+/// `time.ctime()` on the execution's clock: the seconds since it began, such as `2s` (always
+/// `0s` under any timing, where no time passes).
+fn ctime() -> String {
+    format!("{}s", threadproof::sync::time::now().as_secs_f64())
 }
 
 /// Joins `threads` in order; a thread that panicked fails the execution.

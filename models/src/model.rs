@@ -73,15 +73,30 @@ pub struct Model {
     pub section: &'static str,
     /// The claim, in a sentence.
     pub claim: &'static str,
-    /// The verdict the checkers must reach.
+    /// The verdict the checkers must reach under any timing.
     pub expected: Verdict,
+    /// The verdict they must reach under the tutorial's own timing: the snippet's sleeps (see
+    /// [`Model::timing`]) on a virtual clock.
+    pub expected_virtual: Verdict,
+    /// The snippet's sleeps, which the model makes on the virtual clock (`time.sleep(2)`).
+    pub timing: &'static str,
+    /// Why the two verdicts differ, in a sentence; `None` when they agree.
+    pub timing_lesson: Option<&'static str>,
+    /// What the tutorial shows its own run printing, as the model prints it (one line each,
+    /// `time.ctime()` as seconds since the start, `0s`), if the tutorial shows an output; see
+    /// [`Model::printed_is_prefix`].
+    pub tutorial_printed: Option<&'static str>,
+    /// Whether the tutorial's output is the start of what the program prints (its loop runs
+    /// forever, and the tutorial shows the first lines), rather than all of it.
+    pub printed_is_prefix: bool,
     /// Who [`Size::threads`] counts for this model (`threads`, `workers`, `consumers`).
     pub threads_are: &'static str,
     /// What [`Size::value`] means for this model.
     pub value_means: &'static str,
     /// The size explored exhaustively (at most 4 threads in all, for loom).
     pub small: Size,
-    /// The tutorial's own size, sampled with shuttle's PCT.
+    /// The tutorial's own size: sampled with shuttle's PCT under any timing, and explored
+    /// under the tutorial's timing.
     pub tutorial: Size,
     /// An outcome some execution must reach for the claim to hold (the semaphore's limit is
     /// reached), given the size.

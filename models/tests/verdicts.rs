@@ -1,27 +1,32 @@
-//! Every model reaches its expected verdict under the configured checker, and its outcomes and
-//! first counterexample match the reviewed snapshot.
+//! Every model reaches its expected verdicts under the configured checker, under any timing
+//! and under the tutorial's own timing, and its outcomes and first counterexample match the
+//! reviewed snapshot.
 //!
 //! Each model has a module of tests named after it. Under loom and under shuttle, a test named
 //! `proof` explores every interleaving at the model's small size; one named `bounded_N`
 //! explores every interleaving with at most N preemptions (the registry says which, and why a
-//! model needs a bound). Under shuttle, `sampled_at_tutorial_size` also samples the model with
-//! PCT at the tutorial's own size: a sample, not a proof.
+//! model needs a bound). The tests in `virtual_timing` do the same on the virtual clock, with
+//! the tutorial's sleeps. Under shuttle, `sampled_at_tutorial_size` also samples the model with
+//! PCT at the tutorial's own size under any timing: a sample, not a proof.
 
 #![cfg(any(loom, shuttle))]
 
-use threadproof_models::{Mode, Model, Verdict};
+use threadproof_models::{Mode, Model, Report, Run, Timing, Verdict};
 
-fn check(model: Model, mode: Mode, kind: &str) {
-    let report = threadproof_models::Run::new(model, mode).run();
+fn check(model: Model, mode: Mode, timing: Timing, kind: &str) -> Report {
+    let run = Run::new(model, mode).timing(timing);
+    let expected = run.expected();
+    let report = run.run();
     assert_eq!(
         report.verdict,
-        model.expected,
-        "{} under {} reached the wrong verdict:\n{}",
+        expected,
+        "{} under {} ({}) reached the wrong verdict:\n{}",
         model.name,
         report.checker,
+        report.timing,
         report.snapshot()
     );
-    match model.expected {
+    match expected {
         // A claim that holds must have been checked over more than one interleaving.
         Verdict::Holds => assert!(
             report.executions > 1,
@@ -35,28 +40,41 @@ fn check(model: Model, mode: Mode, kind: &str) {
             model.name
         ),
     }
+    let timing = match timing {
+        Timing::Any => "",
+        Timing::Virtual => "-virtual",
+    };
     insta::assert_snapshot!(
-        format!("{}-{}-{}", model.name, kind, report.checker),
+        format!("{}-{}{}-{}", model.name, kind, timing, report.checker),
         report.snapshot()
     );
+    report
 }
 
 macro_rules! verdict_tests {
-    ($($name:ident : loom $loom:ident, shuttle $shuttle:ident;)*) => {
+    ($($name:ident : loom $loom:ident, shuttle $shuttle:ident;
+        virtual loom $loom_virtual:ident, shuttle $shuttle_virtual:ident;)*) => {
         $(
             mod $name {
+                use threadproof_models::{Mode, Timing};
+
                 #[cfg(loom)]
                 #[test]
                 fn $loom() {
-                    let mode = threadproof_models::Mode::from_registry(stringify!($loom));
-                    super::check(threadproof_models::$name(), mode, stringify!($loom));
+                    let mode = Mode::from_registry(stringify!($loom));
+                    super::check(threadproof_models::$name(), mode, Timing::Any, stringify!($loom));
                 }
 
                 #[cfg(shuttle)]
                 #[test]
                 fn $shuttle() {
-                    let mode = threadproof_models::Mode::from_registry(stringify!($shuttle));
-                    super::check(threadproof_models::$name(), mode, stringify!($shuttle));
+                    let mode = Mode::from_registry(stringify!($shuttle));
+                    super::check(
+                        threadproof_models::$name(),
+                        mode,
+                        Timing::Any,
+                        stringify!($shuttle),
+                    );
                 }
 
                 #[cfg(shuttle)]
@@ -64,12 +82,145 @@ macro_rules! verdict_tests {
                 fn sampled_at_tutorial_size() {
                     super::check(
                         threadproof_models::$name(),
-                        threadproof_models::Mode::TUTORIAL_SAMPLE,
+                        Mode::TUTORIAL_SAMPLE,
+                        Timing::Any,
                         "sampled",
                     );
+                }
+
+                mod virtual_timing {
+                    use threadproof_models::{Mode, Timing};
+
+                    #[cfg(loom)]
+                    #[test]
+                    fn $loom_virtual() {
+                        let mode = Mode::from_registry(stringify!($loom_virtual));
+                        super::super::check(
+                            threadproof_models::$name(),
+                            mode,
+                            Timing::Virtual,
+                            stringify!($loom_virtual),
+                        );
+                    }
+
+                    #[cfg(shuttle)]
+                    #[test]
+                    fn $shuttle_virtual() {
+                        let mode = Mode::from_registry(stringify!($shuttle_virtual));
+                        super::super::check(
+                            threadproof_models::$name(),
+                            mode,
+                            Timing::Virtual,
+                            stringify!($shuttle_virtual),
+                        );
+                    }
                 }
             }
         )*
     };
 }
 threadproof_models::for_each_model!(verdict_tests);
+
+/// The tutorial's printed output, on the tutorial's timing and at its size: each output the
+/// tutorial shows is one its program can print, found by a search over the virtual clock's
+/// executions; and what the snippets without an output always print.
+#[cfg(shuttle)]
+mod tutorial_output {
+    use threadproof_models::{Mode, Report, Run, Timing, Verdict};
+
+    fn at_tutorial_size(model: threadproof_models::Model, mode: Mode) -> Report {
+        let run = Run::new(model, mode).timing(Timing::Virtual);
+        let expected = run.expected();
+        let report = run.run();
+        assert_eq!(report.verdict, expected, "{}", report.snapshot());
+        report
+    }
+
+    /// 信号量 Semaphore: "Thread-1 .. Thread-3 at :52, Thread-4 .. 6 at :54, 7 .. 9 at :56,
+    /// Thread-10 at :58". The in-order schedule prints exactly that, in its one execution: the
+    /// stamps two seconds apart are the semaphore's doing. Any order of the ten threads is as
+    /// possible (all start at the same instant): at the small size, 3 threads and a value of
+    /// 2, the full search prints 3! = 6 outputs (see the snapshot), and at the tutorial's size
+    /// the same argument gives 10! = 3,628,800 outputs, of which the tutorial shows one.
+    #[test]
+    fn semaphore_prints_the_tutorials_output_in_order() {
+        let report = at_tutorial_size(threadproof_models::semaphore_limit(), Mode::InOrder);
+        assert_eq!(report.executions, 1, "one schedule, no random choices");
+        assert_eq!(report.tutorial_printed, Some(1), "{}", report.snapshot());
+    }
+
+    /// 同步对象Event: the tutorial's dialogue, `False` printed twice, the workers' sighs in the
+    /// order 3, 2, 1 and their "Oh Yeah!" in the order 1, 2, 3. The boss's lines and both
+    /// `False`s are fixed by the timing; the workers' lines come in any order each time, so
+    /// 3! x 3! = 36 outputs are possible: the sample reaches all 36, the tutorial's among them.
+    #[test]
+    fn event_prints_the_tutorials_dialogue_among_36() {
+        let report = at_tutorial_size(
+            threadproof_models::event_boss_worker(),
+            Mode::TUTORIAL_SAMPLE,
+        );
+        assert_eq!(report.printed.len(), 36, "{}", report.snapshot());
+        assert!(
+            report.tutorial_printed.is_some_and(|n| n > 0),
+            "{}",
+            report.snapshot()
+        );
+        assert!(
+            report.printed.keys().all(|output| output
+                .lines()
+                .filter(|line| *line == "False")
+                .count()
+                == 2),
+            "the boss prints False twice in every execution"
+        );
+    }
+
+    /// 生产者消费者模型 / 形式2: the tutorial's fourteen lines are a start of what form 2 can
+    /// print, with its random sleeps chosen (a search over the choices, the in-order schedule).
+    #[test]
+    fn form2_prints_the_tutorials_lines() {
+        let report = at_tutorial_size(threadproof_models::producer_consumer_form2(), Mode::InOrder);
+        assert!(
+            report.tutorial_printed.is_some_and(|n| n > 0),
+            "{}",
+            report.snapshot()
+        );
+    }
+
+    /// 不使用同步锁的问题: the snippet prints `num` and the tutorial shows no run. On the
+    /// tutorial's timing, with a hundred threads, every sampled execution prints 99: starting a
+    /// thread takes no time on the clock, so all hundred read 100 before the first 0.1 ms sleep
+    /// ends. (On CPython the same program printed 58, 58 and 59: there, starting a thread
+    /// takes about as long as the sleep.)
+    #[test]
+    fn unlocked_counter_prints_99_at_the_tutorials_size() {
+        let report = at_tutorial_size(
+            threadproof_models::counter_unlocked(),
+            Mode::TUTORIAL_SAMPLE,
+        );
+        assert_eq!(
+            report.outcomes.keys().collect::<Vec<_>>(),
+            ["num = 99"],
+            "{}",
+            report.snapshot()
+        );
+    }
+
+    /// 死锁: four threads on the tutorial's timing deadlock, and the counterexample's clock
+    /// says when: no thread moves after that instant.
+    #[test]
+    fn the_deadlock_happens_on_the_tutorials_timing() {
+        let report = at_tutorial_size(
+            threadproof_models::two_locks_opposite_order(),
+            Mode::TUTORIAL_SAMPLE,
+        );
+        assert_eq!(report.verdict, Verdict::Deadlocks);
+        let steps = &report.counterexample.as_ref().expect("a deadlock").steps;
+        let last = steps.last().expect("steps").seconds;
+        assert!(last > 0.0, "the deadlock comes after the first sleeps");
+        insta::assert_snapshot!(
+            "two_locks_opposite_order-sampled-virtual-tutorial-shuttle",
+            report.snapshot()
+        );
+    }
+}

@@ -56,20 +56,23 @@ pub(super) fn set_timing(timing: Timing) {
     TIMING.with(|t| t.set(timing));
 }
 
-/// Whether this thread's explorations run on the virtual clock.
-pub(super) fn is_virtual() -> bool {
-    TIMING.with(|t| t.get()) == Timing::Virtual
-}
-
-/// Starts an execution: the clock at zero, one thread (the main thread) running.
+/// Starts an execution: the clock at zero, one thread (the main thread) running; under any
+/// timing the clock stays off.
 pub(super) fn begin_execution() {
+    let running = TIMING.with(|t| t.get()) == Timing::Virtual;
     with(|s| {
         *s = State {
-            running: is_virtual(),
+            running,
             active: 1,
             ..State::default()
         }
     });
+}
+
+/// Ends an exploration: programs checked outside an explorer run under any timing.
+pub(super) fn end_exploration() {
+    set_timing(Timing::Any);
+    with(|s| *s = State::default());
 }
 
 /// Whether the clock of the current execution is running.

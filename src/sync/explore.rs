@@ -55,6 +55,12 @@ pub enum Search {
         /// scheduler's; `None` explores everything.
         preemption_bound: Option<usize>,
     },
+    /// One schedule, the one closest to an interpreter running threads started in order:
+    /// each thread runs until it blocks, finishes or sleeps, and then the thread created first
+    /// among those that can run goes next. With random choices, each sequence of choices is
+    /// run with that schedule. A witness that an outcome can happen, never a proof; shuttle
+    /// only.
+    InOrder,
     /// shuttle's PCT sampler with a fixed seed: `iterations` executions, bugs of `depth` ordering
     /// constraints found with high probability. Sampled, never a proof; loom refuses it.
     Pct {
@@ -158,8 +164,12 @@ impl Exploration {
 pub struct Explorer {
     search: Search,
     timing: Timing,
+    astray: Option<Astray>,
     counter: Arc<AtomicUsize>,
 }
+
+/// Says whether the current execution has gone astray; see [`Explorer::prune`].
+type Astray = Arc<dyn Fn() -> bool + Send + Sync>;
 
 impl std::fmt::Debug for Explorer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -189,8 +199,19 @@ impl Explorer {
         Self {
             search,
             timing: Timing::Any,
+            astray: None,
             counter: Arc::new(AtomicUsize::new(0)),
         }
+    }
+
+    /// The same search, exploring only the random choices of executions that have not gone
+    /// astray: `astray` is asked at each choice an execution makes past those already
+    /// explored, and when it says yes, the later values of that choice and of the choices after
+    /// it are not explored. For a search for one outcome (a given output), this keeps the
+    /// search to the choices that can still lead to it; the search is then not exhaustive.
+    pub fn prune(mut self, astray: impl Fn() -> bool + Send + Sync + 'static) -> Self {
+        self.astray = Some(Arc::new(astray));
+        self
     }
 
     /// The same search under `timing`.
@@ -219,7 +240,7 @@ impl Explorer {
         let mut scripts = vec![Vec::new()];
         let mut outcome = Outcome::Passed;
         while let Some(script) = scripts.pop() {
-            choices::begin(script.clone(), self.search);
+            choices::begin(script.clone(), self.search, self.astray.clone());
             outcome = self.run_script(Arc::clone(&program));
             let extensions = choices::extensions(&script);
             if outcome != Outcome::Passed {
@@ -229,6 +250,8 @@ impl Explorer {
             scripts.extend(extensions.into_iter().rev());
         }
         choices::end();
+        #[cfg(any(loom, shuttle))]
+        super::clock::end_exploration();
         Exploration {
             checker: Checker::CURRENT,
             search: self.search,
@@ -291,6 +314,18 @@ impl Explorer {
     }
 }
 
+/// Whether the current execution runs on the virtual clock.
+pub(crate) fn virtual_timing() -> bool {
+    #[cfg(any(loom, shuttle))]
+    {
+        super::clock::virtual_now().is_some()
+    }
+    #[cfg(not(any(loom, shuttle)))]
+    {
+        false
+    }
+}
+
 /// A random choice of a value in `0..stop` (`stop` > 0); see
 /// [`randrange`](super::random::randrange).
 pub(crate) fn choose(stop: u64) -> u64 {
@@ -313,8 +348,9 @@ mod choices {
 
     #[derive(Default)]
     struct Choices {
-        /// Inside an explorer's exhaustive search.
+        /// Inside an explorer's exhaustive or in-order search.
         scripted: bool,
+        astray: Option<super::Astray>,
         script: Vec<u64>,
         /// The next choice's position in the current execution.
         position: usize,
@@ -338,10 +374,15 @@ mod choices {
         hasher.finish() | 1
     }
 
-    pub(super) fn begin(script: Vec<u64>, search: Search) {
+    pub(super) fn begin(script: Vec<u64>, search: Search, astray: Option<super::Astray>) {
         CHOICES.with(|c| {
             let mut c = c.borrow_mut();
-            c.scripted = matches!(search, Search::Exhaustive { .. }) && cfg!(any(loom, shuttle));
+            // A sampled search enumerates the choices too when it looks for an outcome (it is
+            // pruned): each sequence of choices that can still reach it, with its samples.
+            c.scripted = (matches!(search, Search::Exhaustive { .. } | Search::InOrder)
+                || astray.is_some())
+                && cfg!(any(loom, shuttle));
+            c.astray = astray;
             if let Search::Pct { seed, .. } = search {
                 c.seed = seed | 1;
             }
@@ -356,7 +397,11 @@ mod choices {
     }
 
     pub(super) fn end() {
-        CHOICES.with(|c| c.borrow_mut().scripted = false);
+        CHOICES.with(|c| {
+            let mut c = c.borrow_mut();
+            c.scripted = false;
+            c.astray = None;
+        });
     }
 
     /// The scripts that extend `script` by one later choice.
@@ -377,6 +422,8 @@ mod choices {
     }
 
     pub(super) fn choose(stop: u64) -> u64 {
+        let astray = CHOICES.with(|c| c.borrow().astray.clone());
+        let astray = astray.is_some_and(|astray| astray());
         CHOICES.with(|c| {
             let mut c = c.borrow_mut();
             if !c.scripted {
@@ -394,6 +441,9 @@ mod choices {
                 return value.min(stop - 1);
             }
             let offset = position - c.script.len();
+            if astray {
+                return 0;
+            }
             if c.widths.len() <= offset {
                 c.widths.resize(offset + 1, 1);
             }
@@ -424,6 +474,7 @@ mod backend {
                 builder.check(program);
             })),
             Search::Pct { .. } => Err("loom has no PCT sampler; use shuttle".to_owned()),
+            Search::InOrder => Err("loom has no in-order schedule; use shuttle".to_owned()),
         }
     }
 }
@@ -467,6 +518,10 @@ mod backend {
                 )
                 .run(program);
             })),
+            Search::InOrder => Ok(Box::new(move || {
+                // The first execution of the bounded search without preemptions.
+                Runner::new(super::bounded::BoundedDfs::first_only(0), config()).run(program);
+            })),
         }
     }
 }
@@ -482,6 +537,7 @@ mod backend {
         match search {
             Search::Exhaustive { .. } => Ok(Box::new(program)),
             Search::Pct { .. } => Err("PCT needs --cfg shuttle".to_owned()),
+            Search::InOrder => Err("the in-order schedule needs --cfg shuttle".to_owned()),
         }
     }
 }
@@ -501,6 +557,8 @@ mod bounded {
 
     pub(super) struct BoundedDfs {
         bound: usize,
+        /// Stop after the first execution.
+        first_only: bool,
         levels: Vec<Level>,
         step: usize,
         preemptions: usize,
@@ -511,6 +569,7 @@ mod bounded {
         pub(super) fn new(bound: usize) -> Self {
             Self {
                 bound,
+                first_only: false,
                 levels: Vec::new(),
                 step: 0,
                 preemptions: 0,
@@ -519,8 +578,21 @@ mod bounded {
         }
     }
 
+    impl BoundedDfs {
+        /// Only the first execution of the search: at every choice, its first option.
+        pub(super) fn first_only(bound: usize) -> Self {
+            Self {
+                first_only: true,
+                ..Self::new(bound)
+            }
+        }
+    }
+
     impl Scheduler for BoundedDfs {
         fn new_execution(&mut self) -> Option<Schedule> {
+            if self.started && self.first_only {
+                return None;
+            }
             if self.started {
                 // Move to the next choice at the deepest level that has one left.
                 while let Some(level) = self.levels.last_mut() {

@@ -112,6 +112,21 @@ pub mod random {
         super::trace::step(format!("randrange({stop})"), value);
         Some(value)
     }
+
+    /// Sleeps for one of `durations`, chosen as [`randrange`] chooses: Python's
+    /// `time.sleep(random.choice(durations))`.
+    ///
+    /// Under any timing a sleep takes no time whatever its duration, so no choice is made
+    /// there (the checker does not explore values that cannot differ); under virtual timing
+    /// and on real threads the duration is chosen, then slept. An empty list sleeps not at all.
+    pub fn sleep(durations: &[std::time::Duration]) {
+        if cfg!(any(loom, shuttle)) && !super::explore::virtual_timing() {
+            return;
+        }
+        if let Some(index) = randrange(durations.len() as u64) {
+            super::thread::sleep(durations[index as usize]);
+        }
+    }
 }
 
 /// The name the trace and the primitives' errors use for the calling thread: its own name, or

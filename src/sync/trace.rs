@@ -23,6 +23,8 @@ pub struct Step {
     pub action: String,
     /// What it saw or got, such as `100` or `blocks: held by Thread-2`; empty if nothing.
     pub value: String,
+    /// When, on the execution's virtual clock (always zero under any timing).
+    pub at: std::time::Duration,
 }
 
 /// A thread that was waiting when the record was read.
@@ -107,6 +109,7 @@ mod record {
                 thread,
                 action,
                 value,
+                at: crate::sync::clock::now(),
             });
         }
     }

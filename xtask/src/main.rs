@@ -150,19 +150,21 @@ fn main() -> ExitCode {
             runs: Vec::new(),
         };
         for (checker, binary) in &binaries {
-            let mut modes = vec![mode.clone()];
+            let mut runs = vec![(mode.clone(), "any"), (mode.clone(), "virtual")];
             if *checker == Checker::Shuttle && options.sample && options.explain.is_none() {
-                modes.push("sampled".to_owned());
+                runs.push(("sampled".to_owned(), "any"));
             }
-            for mode in modes {
-                let shown = match (mode.as_str(), checker) {
-                    ("registry", Checker::Loom) => listed.loom.as_str(),
-                    ("registry", Checker::Shuttle) => listed.shuttle.as_str(),
-                    ("sampled", _) => "sampled",
-                    (other, _) => other,
+            for (mode, timing) in runs {
+                let shown = match (mode.as_str(), checker, timing) {
+                    ("registry", Checker::Loom, "any") => listed.loom.as_str(),
+                    ("registry", Checker::Shuttle, "any") => listed.shuttle.as_str(),
+                    ("registry", Checker::Loom, _) => listed.loom_virtual.as_str(),
+                    ("registry", Checker::Shuttle, _) => listed.shuttle_virtual.as_str(),
+                    ("sampled", _, _) => "sampled",
+                    (other, _, _) => other,
                 };
-                let label = format!("{} {}", checker.name(), shown);
-                match run_model(binary, model, &mode, &label) {
+                let label = format!("{} {} {}", checker.name(), timing, shown);
+                match run_model(binary, model, &mode, timing, &label) {
                     Ok(report) => {
                         if !report.as_expected() {
                             failures.push(format!(
@@ -184,8 +186,8 @@ fn main() -> ExitCode {
     if options.explain.is_some() {
         for report in rows.iter().flat_map(|r| &r.runs) {
             println!(
-                "{} under {} ({}):",
-                report.model, report.checker, report.mode
+                "{} under {} ({}, {}):",
+                report.model, report.checker, report.mode, report.timing
             );
             match &report.counterexample {
                 Some(counterexample) => print!("{}", counterexample.render()),
@@ -262,6 +264,8 @@ struct Listed {
     name: String,
     loom: String,
     shuttle: String,
+    loom_virtual: String,
+    shuttle_virtual: String,
 }
 
 fn list_models(binary: &Path) -> Result<Vec<Listed>, String> {
@@ -291,6 +295,8 @@ fn list_models(binary: &Path) -> Result<Vec<Listed>, String> {
                 name: field("name")?,
                 loom: field("loom")?,
                 shuttle: field("shuttle")?,
+                loom_virtual: field("loom_virtual")?,
+                shuttle_virtual: field("shuttle_virtual")?,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
@@ -301,14 +307,28 @@ fn list_models(binary: &Path) -> Result<Vec<Listed>, String> {
 }
 
 /// Runs one model, showing which one and, after a second, a live execution count.
-fn run_model(binary: &Path, model: &str, mode: &str, label: &str) -> Result<Report, String> {
+fn run_model(
+    binary: &Path,
+    model: &str,
+    mode: &str,
+    timing: &str,
+    label: &str,
+) -> Result<Report, String> {
     let live = std::io::stderr().is_terminal();
     let start = Instant::now();
     if live {
-        eprint!("{label:<22} {model:<26} ...");
+        eprint!("{label:<30} {model:<26} ...");
     }
     let mut child = Command::new(binary)
-        .args(["run", model, "--mode", mode, "--progress"])
+        .args([
+            "run",
+            model,
+            "--mode",
+            mode,
+            "--timing",
+            timing,
+            "--progress",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -324,7 +344,7 @@ fn run_model(binary: &Path, model: &str, mode: &str, label: &str) -> Result<Repo
                 match line.strip_prefix("progress ") {
                     Some(count) if live && start.elapsed() > Duration::from_secs(1) => {
                         eprint!(
-                            "\r{label:<22} {model:<26} {count:>9} executions, {:.0} s",
+                            "\r{label:<30} {model:<26} {count:>9} executions, {:.0} s",
                             start.elapsed().as_secs_f64()
                         );
                         let _ = std::io::stderr().flush();
@@ -332,7 +352,7 @@ fn run_model(binary: &Path, model: &str, mode: &str, label: &str) -> Result<Repo
                     // Without a terminal to redraw, a line every five seconds.
                     Some(count) if !live && start.elapsed() > next_line => {
                         eprintln!(
-                            "{label:<22} {model:<26} {count:>9} executions, {:.0} s",
+                            "{label:<30} {model:<26} {count:>9} executions, {:.0} s",
                             start.elapsed().as_secs_f64()
                         );
                         next_line += Duration::from_secs(5);
@@ -383,7 +403,7 @@ fn run_model(binary: &Path, model: &str, mode: &str, label: &str) -> Result<Repo
         }
     };
     eprintln!(
-        "{label:<22} {model:<26} {} ({}, {:.2} s)",
+        "{label:<30} {model:<26} {} ({}, {:.2} s)",
         report.verdict,
         executions(report.executions),
         report.seconds
@@ -431,40 +451,68 @@ fn table(rows: &[Row]) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "| model | tutorial section | claim | expected | loom | shuttle | shuttle, tutorial size |"
+        "| model | claim | expected, any timing | loom | shuttle | shuttle, tutorial size \
+         | expected, tutorial's timing | loom | shuttle |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+    let mut lessons = Vec::new();
     for row in rows {
-        let Some(first) = row.runs.first() else {
-            let _ = writeln!(out, "| {} | | | | failed | failed | failed |", row.model);
-            continue;
+        let find = |checker: &str, timing: &str, sampled: bool| {
+            row.runs.iter().find(|r| {
+                r.checker == checker
+                    && r.timing == timing
+                    && r.mode.starts_with("sampled") == sampled
+            })
         };
-        let find = |checker: &str, sampled: bool| {
-            row.runs
-                .iter()
-                .find(|r| r.checker == checker && r.mode.starts_with("sampled") == sampled)
+        let any = find("loom", "any timing", false).or(find("shuttle", "any timing", false));
+        let timed =
+            find("loom", "virtual timing", false).or(find("shuttle", "virtual timing", false));
+        let (Some(any), Some(timed)) = (any, timed) else {
+            let _ = writeln!(
+                out,
+                "| {} | | | failed | failed | | | failed | failed |",
+                row.model
+            );
+            continue;
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             row.model,
-            first.section,
-            first.claim,
-            first.expected,
-            cell(find("loom", false)),
-            cell(find("shuttle", false)),
-            cell(find("shuttle", true)),
+            any.claim,
+            any.expected,
+            cell(find("loom", "any timing", false)),
+            cell(find("shuttle", "any timing", false)),
+            cell(find("shuttle", "any timing", true)),
+            timed.expected,
+            cell(find("loom", "virtual timing", false)),
+            cell(find("shuttle", "virtual timing", false)),
         );
+        if any.expected != timed.expected {
+            if let Some(lesson) = &any.timing_lesson {
+                lessons.push(format!("{}: {lesson}.", row.model));
+            }
+        }
+    }
+    if !lessons.is_empty() {
+        let _ = writeln!(out, "\nwhere the two timings disagree:");
+        for lesson in lessons {
+            let _ = writeln!(out, "  {lesson}");
+        }
     }
     out
 }
 
 fn counterexamples(rows: &[Row]) -> String {
     let mut out = String::new();
-    for row in rows {
-        // The first refuting run of each model: loom's proof if it has one.
+    // The first refuting run of each model under each timing: loom's proof if it has one.
+    for (row, timing) in rows
+        .iter()
+        .flat_map(|row| [(row, "any timing"), (row, "virtual timing")])
+    {
         let Some(report) = row.runs.iter().find(|r| {
-            r.counterexample.is_some()
+            r.timing == timing
+                && r.counterexample.is_some()
                 && matches!(
                     r.verdict,
                     Verdict::Violated | Verdict::Deadlocks | Verdict::Hangs
@@ -474,8 +522,8 @@ fn counterexamples(rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "\n{} ({}): {}, under {} ({})",
-            report.model, report.claim, report.verdict, report.checker, report.mode
+            "\n{} ({}): {}, under {} ({}, {})",
+            report.model, report.claim, report.verdict, report.checker, report.mode, report.timing
         );
         if let Some(counterexample) = &report.counterexample {
             out.push_str(&counterexample.render());

@@ -2,16 +2,19 @@
 //!
 //! ```text
 //! threadproof-models list
-//! threadproof-models run NAME [--mode registry|proof|bounded:N|sampled] [--threads N] [--value N]
+//! threadproof-models run NAME [--mode registry|proof|bounded:N|sampled|in-order] [--timing any|virtual]
+//!                             [--tutorial-size] [--threads N] [--value N]
 //!                             [--seed N] [--depth N] [--iterations N] [--progress]
 //! ```
 //!
 //! `list` prints every model as one JSON line. `run` explores one model (by default with the
 //! registry's search for this checker: a proof, or a stated preemption bound) and prints its
 //! report as one JSON line; with `--progress` it also prints `progress N` lines (executions so
-//! far) to stderr while it works. `--threads` and `--value` change the size explored, and
-//! `--seed`, `--depth`, `--iterations` the PCT sample (give them after `--mode`). Exit status: 0 when the report is written, whatever its
-//! verdict; 2 for bad arguments.
+//! far) to stderr while it works. `--timing virtual` runs it on the virtual clock, with the
+//! tutorial's sleeps (the registry has a search for each timing); `--tutorial-size` explores
+//! the tutorial's own size, and `--threads` and `--value` change the size explored;
+//! `--seed`, `--depth`, `--iterations` change the PCT sample. Exit status: 0 when the report is
+//! written, whatever its verdict; 2 for bad arguments.
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -19,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use threadproof_models::{all, find, Mode, Run};
+use threadproof_models::{all, find, Mode, Run, Timing};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,8 +35,11 @@ fn main() -> ExitCode {
                     "section": model.section,
                     "claim": model.claim,
                     "expected": model.expected,
+                    "expected_virtual": model.expected_virtual,
                     "loom": entry.loom.describe(),
                     "shuttle": entry.shuttle.describe(),
+                    "loom_virtual": entry.loom_virtual.describe(),
+                    "shuttle_virtual": entry.shuttle_virtual.describe(),
                 });
                 println!("{line}");
             }
@@ -48,7 +54,7 @@ fn usage(problem: &str) -> ExitCode {
     eprintln!("threadproof-models: {problem}");
     eprintln!("usage: threadproof-models list");
     eprintln!(
-        "       threadproof-models run NAME [--mode registry|proof|bounded:N|sampled] [--threads N] [--value N] [--seed N] [--depth N] [--iterations N] [--progress]"
+        "       threadproof-models run NAME [--mode registry|proof|bounded:N|sampled|in-order] [--timing any|virtual] [--tutorial-size] [--threads N] [--value N] [--seed N] [--depth N] [--iterations N] [--progress]"
     );
     ExitCode::from(2)
 }
@@ -60,9 +66,11 @@ fn run(args: &[String]) -> ExitCode {
     let Some(entry) = find(name) else {
         return usage(&format!("no model named `{name}`"));
     };
-    let mut mode = entry.mode();
+    let mut mode = None;
+    let mut timing = Timing::Any;
+    let mut tutorial_size = false;
     let mut progress = false;
-    let mut model = entry.model;
+    let model = entry.model;
     // Sizes and sampling options apply to the mode chosen, wherever `--mode` stands.
     let (mut threads, mut value) = (None, None);
     let (mut seed, mut depth, mut iterations) = (None, None, None);
@@ -70,6 +78,14 @@ fn run(args: &[String]) -> ExitCode {
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--progress" => progress = true,
+            "--tutorial-size" => tutorial_size = true,
+            "--timing" => {
+                timing = match rest.next().map(String::as_str) {
+                    Some("any") => Timing::Any,
+                    Some("virtual") => Timing::Virtual,
+                    _ => return usage("`--timing` needs `any` or `virtual`"),
+                };
+            }
             "--seed" | "--depth" | "--iterations" | "--threads" | "--value" => {
                 let Some(Ok(n)) = rest.next().map(|v| v.parse::<usize>()) else {
                     return usage(&format!("`{arg}` needs a number"));
@@ -88,11 +104,17 @@ fn run(args: &[String]) -> ExitCode {
                     return usage("`--mode` needs a value");
                 };
                 mode = match value.as_str() {
-                    "registry" => entry.mode(),
-                    "proof" => Mode::Proof,
-                    "sampled" => Mode::TUTORIAL_SAMPLE,
+                    "registry" => None,
+                    "proof" => Some(Mode::Proof),
+                    "sampled" => Some(Mode::TUTORIAL_SAMPLE),
+                    "in-order" => Some(Mode::InOrder),
+                    "seek" => Some(Mode::Seek {
+                        seed: 2018,
+                        iterations: 100,
+                        depth: 3,
+                    }),
                     bounded => match bounded.strip_prefix("bounded:").map(str::parse) {
-                        Some(Ok(n)) => Mode::Bounded(n),
+                        Some(Ok(n)) => Some(Mode::Bounded(n)),
                         _ => return usage(&format!("unknown mode `{value}`")),
                     },
                 };
@@ -100,7 +122,13 @@ fn run(args: &[String]) -> ExitCode {
             other => return usage(&format!("unknown argument `{other}`")),
         }
     }
+    let mut mode = mode.unwrap_or_else(|| entry.mode(timing));
     if let Mode::Sampled {
+        seed: s,
+        iterations: i,
+        depth: d,
+    }
+    | Mode::Seek {
         seed: s,
         iterations: i,
         depth: d,
@@ -112,10 +140,14 @@ fn run(args: &[String]) -> ExitCode {
     } else if seed.or(depth).or(iterations).is_some() {
         return usage("`--seed`, `--depth` and `--iterations` apply to `--mode sampled`");
     }
-    let size = if matches!(mode, Mode::Sampled { .. }) {
-        &mut model.tutorial
+    let mut size = if tutorial_size
+        || matches!(
+            mode,
+            Mode::Sampled { .. } | Mode::InOrder | Mode::Seek { .. }
+        ) {
+        model.tutorial
     } else {
-        &mut model.small
+        model.small
     };
     size.threads = threads.unwrap_or(size.threads);
     size.value = value.unwrap_or(size.value);
@@ -124,7 +156,7 @@ fn run(args: &[String]) -> ExitCode {
     // checkers' own panic messages off the terminal.
     std::panic::set_hook(Box::new(|_| {}));
 
-    let run = Run::new(model, mode);
+    let run = Run::new(model, mode).timing(timing).size(size);
     let finished = Arc::new(AtomicBool::new(false));
     let ticker = progress.then(|| {
         let (count, finished) = (run.progress(), Arc::clone(&finished));

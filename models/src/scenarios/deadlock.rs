@@ -29,15 +29,20 @@ fn pause(seconds: u64) {
     thread::sleep(Duration::from_secs(seconds));
 }
 
-/// Takes `first` then `second`, as `action_a` / `action_b` do. The locks record their own
+/// Takes `first` then `second`, as `action_a` / `action_b` do, printing what the snippet
+/// prints (`Thread-1 获取 A 锁 0s`: got lock A; `释放`: released). The locks record their own
 /// acquires and releases in the trace.
-fn action(first: &Lock, second: &Lock) {
+fn action(name: &str, (first, first_name): (&Lock, &str), (second, second_name): (&Lock, &str)) {
     first.acquire();
+    crate::print(format!("{name} 获取 {first_name} 锁 {}", crate::ctime()));
     pause(2);
     second.acquire();
+    crate::print(format!("{name} 获取 {second_name} 锁 {}", crate::ctime()));
     pause(1);
     second.release().expect("held by this thread");
+    crate::print(format!("{name} 释放 {second_name} 锁 {}", crate::ctime()));
     first.release().expect("held by this thread");
+    crate::print(format!("{name} 释放 {first_name} 锁 {}", crate::ctime()));
 }
 
 fn two_locks(size: Size, opposite: bool) -> Ending {
@@ -48,19 +53,22 @@ fn two_locks(size: Size, opposite: bool) -> Ending {
     let threads: Vec<_> = (1..=size.threads)
         .map(|i| {
             let (a, b) = (Arc::clone(&lock_a), Arc::clone(&lock_b));
-            spawn_named(format!("Thread-{i}"), move || {
+            let name = format!("Thread-{i}");
+            spawn_named(name.clone(), move || {
+                let (a, b) = ((&*a, "A"), (&*b, "B"));
                 // action_a
-                action(&a, &b);
+                action(&name, a, b);
                 // action_b
                 if opposite {
-                    action(&b, &a);
+                    action(&name, b, a);
                 } else {
-                    action(&a, &b);
+                    action(&name, a, b);
                 }
             })
         })
         .collect();
     join_all(threads);
+    crate::print("over");
     Ending::new("every thread finished", true)
 }
 
@@ -81,6 +89,11 @@ pub fn two_locks_opposite_order() -> Model {
         section: "死锁 (deadlock)",
         claim: "every thread finishes",
         expected: Verdict::Deadlocks,
+        expected_virtual: Verdict::Deadlocks,
+        timing: "time.sleep(2) between the two acquires, time.sleep(1) before the releases",
+        timing_lesson: None,
+        tutorial_printed: None,
+        printed_is_prefix: false,
         threads_are: "threads",
         value_means: "locks",
         small: Size {
@@ -104,6 +117,7 @@ pub fn two_locks_same_order() -> Model {
         section: "死锁 (deadlock), fixed by a lock order",
         program: two_locks_same,
         expected: Verdict::Holds,
+        expected_virtual: Verdict::Holds,
         ..two_locks_opposite_order()
     }
 }
@@ -117,6 +131,11 @@ pub fn rlock_nested() -> Model {
         section: "递归锁 (RLock)",
         claim: "every thread finishes, one thread inside at a time, recursion count back to 0",
         expected: Verdict::Holds,
+        expected_virtual: Verdict::Holds,
+        timing: "time.sleep(2) between the two acquires, time.sleep(1) before the releases",
+        timing_lesson: None,
+        tutorial_printed: None,
+        printed_is_prefix: false,
         threads_are: "threads",
         value_means: "nesting",
         small: Size {
@@ -147,32 +166,35 @@ fn rlock_nested_run(size: Size) -> Ending {
                 Arc::clone(&most),
                 Arc::clone(&leftover),
             );
-            spawn_named(format!("Thread-{i}"), move || {
-                for action_name in ["action_a", "action_b"] {
+            let name = format!("Thread-{i}");
+            spawn_named(name.clone(), move || {
+                // action_a prints A then B; action_b, B then A.
+                for (outer, inner) in [("A", "B"), ("B", "A")] {
                     r_lock.acquire();
                     let now = inside.fetch_add(1, StdOrdering::SeqCst) + 1;
                     most.fetch_max(now, StdOrdering::SeqCst);
-                    trace::step(format!("{action_name}: got the lock"), "");
+                    crate::print(format!("{name} 获取 {outer} 锁 {}", crate::ctime()));
                     pause(2);
                     for _ in 1..size.value {
                         r_lock.acquire();
                     }
-                    trace::step(
-                        format!("{action_name}: got it again"),
-                        format!("count {}", r_lock.recursion_count()),
-                    );
+                    crate::print(format!("{name} 获取 {inner} 锁 {}", crate::ctime()));
+                    trace::step("r_lock.recursion_count()", r_lock.recursion_count());
                     pause(1);
                     for _ in 1..size.value {
                         r_lock.release().expect("owned by this thread");
                     }
+                    crate::print(format!("{name} 释放 {inner} 锁 {}", crate::ctime()));
                     inside.fetch_sub(1, StdOrdering::SeqCst);
                     r_lock.release().expect("owned by this thread");
+                    crate::print(format!("{name} 释放 {outer} 锁 {}", crate::ctime()));
                 }
                 leftover.fetch_add(r_lock.recursion_count(), StdOrdering::SeqCst);
             })
         })
         .collect();
     join_all(threads);
+    crate::print("over");
     let most = most.load(StdOrdering::SeqCst);
     let leftover = leftover.load(StdOrdering::SeqCst);
     Ending::new(

@@ -33,6 +33,16 @@ pub fn event_boss_worker() -> Model {
         section: "同步对象Event (Event)",
         claim: "every worker gets both messages and finishes",
         expected: Verdict::Hangs,
+        expected_virtual: Verdict::Holds,
+        timing:
+            "the boss sleeps 3 s between its two set() calls, each worker 1 s before its clear()",
+        timing_lesson: Some(
+            "it hangs under any timing and holds under the tutorial's: the boss's three-second \
+             sleep outlasts the workers' one-second one, so every worker has cleared the event \
+             and waits again before the second set()",
+        ),
+        tutorial_printed: Some(TUTORIAL_OUTPUT),
+        printed_is_prefix: false,
         threads_are: "workers",
         value_means: "events",
         small: Size {
@@ -55,6 +65,9 @@ pub fn event_boss_worker_fixed() -> Model {
         name: "event_boss_worker_fixed",
         section: "同步对象Event (Event), fixed with two events",
         expected: Verdict::Holds,
+        expected_virtual: Verdict::Holds,
+        timing_lesson: None,
+        tutorial_printed: None,
         value_means: "events",
         small: Size {
             threads: 2,
@@ -69,37 +82,74 @@ pub fn event_boss_worker_fixed() -> Model {
     }
 }
 
+/// What the tutorial shows its run printing (输出结果), three workers and a boss.
+const TUTORIAL_OUTPUT: &str = "\
+Boss Thread-4 : 今天大家加班
+False
+Worker Thread-3 : 哎...命苦啊
+Worker Thread-2 : 哎...命苦啊
+Worker Thread-1 : 哎...命苦啊
+Boss Thread-4 : 可以下班了
+False
+Worker Thread-1 : Oh Yeah!
+Worker Thread-2 : Oh Yeah!
+Worker Thread-3 : Oh Yeah!
+over";
+
+/// Python's `print(event.isSet())`.
+fn print_is_set(event: &Event) {
+    crate::print(if event.is_set() { "True" } else { "False" });
+}
+
+/// Starts the workers (`Thread-1`...) and then the boss, named as Python names them in the
+/// order they are created, runs `worker` and `boss` in them, joins them and prints `over`.
+fn boss_and_workers(
+    size: Size,
+    worker: impl Fn(&str) + Send + Sync + 'static,
+    boss: impl FnOnce(&str) + Send + 'static,
+) -> Ending {
+    let worker = Arc::new(worker);
+    let mut threads: Vec<_> = (1..=size.threads)
+        .map(|i| {
+            let worker = Arc::clone(&worker);
+            let name = format!("Thread-{i}");
+            spawn_named(name.clone(), move || worker(&name))
+        })
+        .collect();
+    let name = format!("Thread-{}", size.threads + 1);
+    threads.push(spawn_named(name.clone(), move || boss(&name)));
+    join_all(threads);
+    crate::print("over");
+    Ending::new("every thread finished", true)
+}
+
 fn boss_worker(size: Size) -> Ending {
     let event = Arc::new(Event::new());
     trace::label(&*event, "event");
-    let mut threads: Vec<_> = (1..=size.threads)
-        .map(|i| {
-            let event = Arc::clone(&event);
-            spawn_named(format!("Worker-{i}"), move || {
-                event.wait();
-                trace::step("print", "哎...命苦啊 (sigh)");
-                thread::sleep(Duration::from_secs(1));
-                event.clear();
-                trace::step("event.clear()", "");
-                event.wait();
-                trace::step("print", "Oh Yeah!");
-            })
-        })
-        .collect();
     let boss_event = Arc::clone(&event);
-    threads.push(spawn_named("Boss".to_owned(), move || {
-        trace::step("print", "今天大家加班 (overtime today)");
-        trace::step("event.is_set()", boss_event.is_set());
-        boss_event.set();
-        trace::step("event.set()", "");
-        thread::sleep(Duration::from_secs(3));
-        trace::step("print", "可以下班了 (you may go home)");
-        trace::step("event.is_set()", boss_event.is_set());
-        boss_event.set();
-        trace::step("event.set()", "");
-    }));
-    join_all(threads);
-    Ending::new("every thread finished", true)
+    boss_and_workers(
+        size,
+        move |name| {
+            event.wait();
+            crate::print(format!("Worker {name} : 哎...命苦啊"));
+            thread::sleep(Duration::from_secs(1));
+            event.clear();
+            trace::step("event.clear()", "");
+            event.wait();
+            crate::print(format!("Worker {name} : Oh Yeah!"));
+        },
+        move |name| {
+            crate::print(format!("Boss {name} : 今天大家加班"));
+            print_is_set(&boss_event);
+            boss_event.set();
+            trace::step("event.set()", "");
+            thread::sleep(Duration::from_secs(3));
+            crate::print(format!("Boss {name} : 可以下班了"));
+            print_is_set(&boss_event);
+            boss_event.set();
+            trace::step("event.set()", "");
+        },
+    )
 }
 
 fn boss_worker_fixed(size: Size) -> Ending {
@@ -107,26 +157,22 @@ fn boss_worker_fixed(size: Size) -> Ending {
     let done = Arc::new(Event::new());
     trace::label(&*start, "start");
     trace::label(&*done, "done");
-    let mut threads: Vec<_> = (1..=size.threads)
-        .map(|i| {
-            let (start, done) = (Arc::clone(&start), Arc::clone(&done));
-            spawn_named(format!("Worker-{i}"), move || {
-                start.wait();
-                trace::step("print", "哎...命苦啊 (sigh)");
-                thread::sleep(Duration::from_secs(1));
-                done.wait();
-                trace::step("print", "Oh Yeah!");
-            })
-        })
-        .collect();
     let (boss_start, boss_done) = (Arc::clone(&start), Arc::clone(&done));
-    threads.push(spawn_named("Boss".to_owned(), move || {
-        trace::step("print", "今天大家加班 (overtime today)");
-        boss_start.set();
-        thread::sleep(Duration::from_secs(3));
-        trace::step("print", "可以下班了 (you may go home)");
-        boss_done.set();
-    }));
-    join_all(threads);
-    Ending::new("every thread finished", true)
+    boss_and_workers(
+        size,
+        move |name| {
+            start.wait();
+            crate::print(format!("Worker {name} : 哎...命苦啊"));
+            thread::sleep(Duration::from_secs(1));
+            done.wait();
+            crate::print(format!("Worker {name} : Oh Yeah!"));
+        },
+        move |name| {
+            crate::print(format!("Boss {name} : 今天大家加班"));
+            boss_start.set();
+            thread::sleep(Duration::from_secs(3));
+            crate::print(format!("Boss {name} : 可以下班了"));
+            boss_done.set();
+        },
+    )
 }

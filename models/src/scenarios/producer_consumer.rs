@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use threadproof::queue::Queue;
-use threadproof::sync::thread;
+use threadproof::sync::random;
 use threadproof::trace;
 
 use crate::model::{Ending, Model, Size, Verdict};
@@ -37,6 +37,12 @@ pub fn producer_consumer_form1() -> Model {
         section: "生产者消费者模型 / 形式1 (form 1)",
         claim: "the queue never holds more than one item",
         expected: Verdict::Violated,
+        expected_virtual: Verdict::Violated,
+        timing:
+            "time.sleep(random.randrange(2)) before each put and each get: 0 or 1 s, both explored",
+        timing_lesson: None,
+        tutorial_printed: Some(FORM1_OUTPUT),
+        printed_is_prefix: true,
         threads_are: "consumers",
         value_means: "items",
         // One consumer: with two, loom's full search runs for minutes.
@@ -46,7 +52,8 @@ pub fn producer_consumer_form1() -> Model {
         },
         tutorial: Size {
             threads: 3,
-            value: 5,
+            // The items its tutorial output shows.
+            value: 8,
         },
         must_reach: None,
         program: form1,
@@ -63,20 +70,82 @@ pub fn producer_consumer_form2() -> Model {
         claim: "the queue never holds more than one item, each item is consumed once, \
                 and join returns only after that item's task_done",
         expected: Verdict::Holds,
+        expected_virtual: Verdict::Holds,
+        tutorial_printed: Some(FORM2_OUTPUT),
+        tutorial: Size {
+            threads: 3,
+            value: 7,
+        },
         program: form2,
         ..producer_consumer_form1()
     }
 }
 
-/// `queue_join_task_done`: the main thread puts items; workers `get` and `task_done` them; a
-/// joiner calls `join`. Claim: `join` returns if and only if every item put has been marked
-/// done (it returns after the last `task_done`, and never hangs): holds.
-pub fn queue_join_task_done() -> Model {
+/// `queue_other_methods`: the section 队列的其他方法 as written, on one thread: three puts,
+/// `qsize`/`empty`/`full`, `get_nowait`, `put_nowait(4)`, one `task_done()`, then `join()`.
+/// Claim: the snippet runs to its end. It hangs: four items were put and one marked done, so
+/// `join` waits for three `task_done` calls, and no thread is left to make them.
+pub fn queue_other_methods() -> Model {
     Model {
-        name: "queue_join_task_done",
-        section: "队列的其他方法 (task_done / join)",
+        name: "queue_other_methods",
+        section: "队列的其他方法 (the other methods), as written",
+        claim: "the snippet runs to its end: join() returns",
+        expected: Verdict::Hangs,
+        expected_virtual: Verdict::Hangs,
+        timing: "no sleeps",
+        timing_lesson: None,
+        tutorial_printed: None,
+        printed_is_prefix: false,
+        threads_are: "threads",
+        value_means: "items",
+        small: Size {
+            threads: 0,
+            value: 3,
+        },
+        tutorial: Size {
+            threads: 0,
+            value: 3,
+        },
+        must_reach: None,
+        program: other_methods,
+    }
+}
+
+fn other_methods(size: Size) -> Ending {
+    let q = Queue::new(0);
+    trace::label(&q, "q");
+    for item in 1..=size.value {
+        q.put(item).expect("the queue is open");
+    }
+    // print(q.qsize())  # 3; print(q.empty())  # False; print(q.full())  # False
+    crate::print(q.qsize());
+    crate::print(if q.empty() { "True" } else { "False" });
+    crate::print(if q.full() { "True" } else { "False" });
+    let got = q.get_nowait().expect("three items are queued");
+    trace::step("q.get_nowait()", got);
+    q.put_nowait(size.value + 1)
+        .expect("the queue is unbounded");
+    q.task_done().expect("four items are unfinished");
+    q.join();
+    crate::print("join returned");
+    Ending::new("the snippet ran to its end", true)
+}
+
+/// `queue_join_with_workers`: `task_done` and `join` used as they work: the main thread puts
+/// items; workers `get` and `task_done` them; a joiner calls `join`. Claim: `join` returns if
+/// and only if every item put has been marked done (it returns after the last `task_done`,
+/// and never hangs): holds.
+pub fn queue_join_with_workers() -> Model {
+    Model {
+        name: "queue_join_with_workers",
+        section: "队列的其他方法 (task_done / join), with workers to finish the tasks",
         claim: "join returns if and only if every item put has been marked done",
         expected: Verdict::Holds,
+        expected_virtual: Verdict::Holds,
+        timing: "no sleeps",
+        timing_lesson: None,
+        tutorial_printed: None,
+        printed_is_prefix: false,
         threads_are: "workers",
         value_means: "items",
         small: Size {
@@ -92,10 +161,46 @@ pub fn queue_join_task_done() -> Model {
     }
 }
 
+/// The first lines form 1 printed in the tutorial (打印结果; its loop runs forever).
+const FORM1_OUTPUT: &str = "\
+A 生产数据 0
+B2 消费数据 0
+A 生产数据 1
+B1 消费数据 1
+A 生产数据 2
+B3 消费数据 2
+A 生产数据 3
+B2 消费数据 3
+A 生产数据 4
+A 生产数据 5
+A 生产数据 6
+B3 消费数据 4
+B1 消费数据 5
+B1 消费数据 6
+A 生产数据 7
+B2 消费数据 7";
+
+/// The first lines form 2 printed in the tutorial.
+const FORM2_OUTPUT: &str = "\
+A 生产数据 0
+B2 消费数据 0
+A 生产数据 1
+B2 消费数据 1
+A 生产数据 2
+B3 消费数据 2
+A 生产数据 3
+B1 消费数据 3
+A 生产数据 4
+B2 消费数据 4
+A 生产数据 5
+B3 消费数据 5
+A 生产数据 6
+B3 消费数据 6";
+
+/// `time.sleep(random.randrange(2))`: 0 or 1 s, a choice the checker explores under the
+/// tutorial's timing (under any timing a sleep takes no time, whatever its length).
 fn pause() {
-    // time.sleep(random.randrange(2)): under the checkers no time passes and no other thread
-    // is let in; the schedules around it are those of the steps before and after it.
-    thread::sleep(Duration::from_millis(500));
+    random::sleep(&[Duration::ZERO, Duration::from_secs(1)]);
 }
 
 /// Notes how many items the queue holds right after a put, keeping the most seen.
@@ -116,7 +221,8 @@ fn form1(size: Size) -> Ending {
                 pause();
                 q.put(count).expect("the queue is open");
                 let size = note_size(&q, &most);
-                trace::step("q.put", format!("生产数据 {count}, qsize {size}"));
+                trace::step("q.qsize()", size);
+                crate::print(format!("A 生产数据 {count}"));
                 q.task_done().expect("one task_done per put");
             }
             q.shutdown(false);
@@ -129,7 +235,7 @@ fn form1(size: Size) -> Ending {
                 pause();
                 q.join();
                 match q.get() {
-                    Ok(value) => trace::step("q.get", format!("消费数据 {value}")),
+                    Ok(value) => crate::print(format!("B{i} 消费数据 {value}")),
                     Err(_) => break,
                 }
             })
@@ -162,7 +268,8 @@ fn form2(size: Size) -> Ending {
                 pause();
                 q.put(count).expect("the queue is open");
                 let size = note_size(&q, &most);
-                trace::step("q.put", format!("生产数据 {count}, qsize {size}"));
+                trace::step("q.qsize()", size);
+                crate::print(format!("A 生产数据 {count}"));
                 q.join();
                 if !done[count].load(Ordering::SeqCst) {
                     early_join.store(true, Ordering::SeqCst);
@@ -181,7 +288,7 @@ fn form2(size: Size) -> Ending {
                         consumed[value].fetch_add(1, Ordering::SeqCst);
                         done[value].store(true, Ordering::SeqCst);
                         q.task_done().expect("one task_done per get");
-                        trace::step("q.get", format!("消费数据 {value}"));
+                        crate::print(format!("B{i} 消费数据 {value}"));
                     }
                     Err(_) => break,
                 }

@@ -28,6 +28,11 @@ pub fn semaphore_limit() -> Model {
         section: "信号量 Semaphore",
         claim: "never more threads inside than the semaphore's value, and that value is reached",
         expected: Verdict::Holds,
+        expected_virtual: Verdict::Holds,
+        timing: "each thread sleeps 2 s while it holds the semaphore",
+        timing_lesson: None,
+        tutorial_printed: Some(TUTORIAL_OUTPUT),
+        printed_is_prefix: false,
         threads_are: "threads",
         value_means: "semaphore value",
         small: Size {
@@ -42,6 +47,21 @@ pub fn semaphore_limit() -> Model {
         program: limit,
     }
 }
+
+/// What the tutorial shows its run printing, `time.ctime()` as seconds since the start
+/// (`Thu Aug  2 23:27:52 2018` is `0s`).
+const TUTORIAL_OUTPUT: &str = "\
+Thread-1 0s
+Thread-2 0s
+Thread-3 0s
+Thread-4 2s
+Thread-5 2s
+Thread-6 2s
+Thread-7 4s
+Thread-8 4s
+Thread-9 4s
+Thread-10 6s
+over";
 
 fn most_inside(n: usize) -> String {
     format!("at most {n} inside at once")
@@ -63,8 +83,10 @@ fn limit(size: Size) -> Ending {
                 Arc::clone(&inside),
                 Arc::clone(&most),
             );
-            spawn_named(format!("Thread-{i}"), move || {
+            let name = format!("Thread-{i}");
+            spawn_named(name.clone(), move || {
                 semaphore.acquire();
+                crate::print(format!("{name} {}", crate::ctime()));
                 let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
                 trace::step("inside", format!("{now} inside"));
@@ -75,6 +97,7 @@ fn limit(size: Size) -> Ending {
         })
         .collect();
     join_all(threads);
+    crate::print("over");
     let most = most.load(std::sync::atomic::Ordering::SeqCst);
     Ending::new(most_inside(most), most <= size.value)
 }
