@@ -324,13 +324,21 @@ impl Run {
         let mut explorer = Explorer::with_search(mode.search());
         let seeking = matches!(mode, Mode::InOrder | Mode::Seek { .. });
         if let (true, Some(tutorial)) = (seeking, model.tutorial_printed) {
-            // Only the random choices that can still print the tutorial's output.
-            explorer = explorer.prune(move || {
-                let printed = printed();
-                let (printed, tutorial): (Vec<&str>, Vec<&str>) =
-                    (printed.lines().collect(), tutorial.lines().collect());
-                printed.len() >= tutorial.len() || !tutorial.starts_with(&printed)
-            });
+            // Only the random choices that can still print the tutorial's output, and only
+            // until it is printed.
+            let found = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let seen = Arc::clone(&found);
+            explorer = explorer
+                .prune(move || {
+                    let printed = printed();
+                    let (printed, lines): (Vec<&str>, Vec<&str>) =
+                        (printed.lines().collect(), tutorial.lines().collect());
+                    if printed.starts_with(&lines) {
+                        seen.store(true, Ordering::Relaxed);
+                    }
+                    printed.len() >= lines.len() || !lines.starts_with(&printed)
+                })
+                .until(move || found.load(Ordering::Relaxed));
         }
         Self {
             model,

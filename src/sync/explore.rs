@@ -3,7 +3,7 @@
 //! [`Explorer::run`] runs a closure over the interleavings the configured checker explores
 //! (`--cfg loom`: loom's exhaustive search; `--cfg shuttle`: shuttle's depth-first search, or
 //! its PCT sampler), counts the executions, and turns a failure into an [`Outcome`] instead of
-//! a panic: a deadlock comes back with the wait-for graph from [`trace`](super::trace), a failed
+//! a panic: a deadlock comes back with the wait-for graph from [`trace`], a failed
 //! assertion with the steps that led to it. On real threads there is no checker: the closure
 //! runs once.
 
@@ -165,6 +165,7 @@ pub struct Explorer {
     search: Search,
     timing: Timing,
     astray: Option<Astray>,
+    done: Option<Astray>,
     counter: Arc<AtomicUsize>,
 }
 
@@ -200,6 +201,7 @@ impl Explorer {
             search,
             timing: Timing::Any,
             astray: None,
+            done: None,
             counter: Arc::new(AtomicUsize::new(0)),
         }
     }
@@ -214,6 +216,13 @@ impl Explorer {
         self
     }
 
+    /// The same search, stopped early once `done` says so: it is asked after the exploration
+    /// of each sequence of random choices. For a search for one outcome, stop once it is found.
+    pub fn until(mut self, done: impl Fn() -> bool + Send + Sync + 'static) -> Self {
+        self.done = Some(Arc::new(done));
+        self
+    }
+
     /// The same search under `timing`.
     pub fn timing(mut self, timing: Timing) -> Self {
         self.timing = timing;
@@ -225,7 +234,7 @@ impl Explorer {
         Arc::clone(&self.counter)
     }
 
-    /// Explores `program`. Each execution starts with a fresh [`trace`](super::trace) record
+    /// Explores `program`. Each execution starts with a fresh [`trace`] record
     /// (and, under [`Timing::Virtual`], its clock at zero). A program that makes random choices
     /// ([`randrange`](super::random::randrange)) is explored once per sequence of choices its
     /// executions can make, each with every interleaving. A failure is returned, not raised;
@@ -243,7 +252,7 @@ impl Explorer {
             choices::begin(script.clone(), self.search, self.astray.clone());
             outcome = self.run_script(Arc::clone(&program));
             let extensions = choices::extensions(&script);
-            if outcome != Outcome::Passed {
+            if outcome != Outcome::Passed || self.done.as_ref().is_some_and(|done| done()) {
                 break;
             }
             // Depth-first, smallest choices first.

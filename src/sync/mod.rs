@@ -13,7 +13,8 @@
 //! - [`thread`]: `spawn`, `Builder`, `JoinHandle`, `current`, `yield_now`, `sleep`,
 //! - [`trace`]: what the primitives record of holders and waiters in checker builds,
 //! - [`spin`]: a short wait before blocking, on real threads only (none in checker builds),
-//! - [`explore`]: runs a program under the configured checker and returns its verdict.
+//! - [`explore`]: runs a program under the configured checker and returns its verdict,
+//! - [`time`]: the clock as the program sees it; [`random`]: choices the checkers explore.
 //!
 //! Programs checked with loom or shuttle should spawn with [`thread::spawn`] and take thread
 //! identity from [`thread::current`]: all of a checker's threads run on one operating-system
@@ -26,6 +27,10 @@
 //! leave is not a deadlock, because the timeout can still fire; and [`thread::sleep`] takes no
 //! time and is no scheduling point (a sleep touches nothing another thread can see, so a
 //! sleeping thread may run straight on, or be overtaken, as the checker's schedules choose).
+//! An [`explore::Explorer`] can run a program on its own timing instead
+//! ([`explore::Timing::Virtual`]): a virtual clock per execution, on which sleeps and timeouts
+//! take exactly their duration and computation none; [`time::now`] reads it. Random choices
+//! ([`random`]) are explored by the explorer, each value with every interleaving.
 
 #[cfg(all(loom, shuttle))]
 compile_error!("`--cfg loom` and `--cfg shuttle` select different model checkers: pass only one");
