@@ -96,12 +96,8 @@ impl Mode {
                 seed,
                 iterations,
                 depth,
-            } => Search::Pct {
-                seed,
-                iterations,
-                depth,
-            },
-            Mode::Sampled {
+            }
+            | Mode::Sampled {
                 seed,
                 iterations,
                 depth,

@@ -7,7 +7,8 @@
 //! explores every interleaving with at most N preemptions (the registry says which, and why a
 //! model needs a bound). The tests in `virtual_timing` do the same on the virtual clock, with
 //! the tutorial's sleeps. Under shuttle, `sampled_at_tutorial_size` also samples the model with
-//! PCT at the tutorial's own size under any timing: a sample, not a proof.
+//! PCT at the tutorial's own size, under each timing: a sample, not a proof (at that size the
+//! full search does not finish, under either timing).
 
 #![cfg(any(loom, shuttle))]
 
@@ -100,6 +101,17 @@ macro_rules! verdict_tests {
                             mode,
                             Timing::Virtual,
                             stringify!($loom_virtual),
+                        );
+                    }
+
+                    #[cfg(shuttle)]
+                    #[test]
+                    fn sampled_at_tutorial_size() {
+                        super::super::check(
+                            threadproof_models::$name(),
+                            Mode::TUTORIAL_SAMPLE,
+                            Timing::Virtual,
+                            "sampled",
                         );
                     }
 

@@ -437,7 +437,9 @@ macro_rules! checker_sync {
                         $checker::thread::park();
                     }
                 };
-                let slot = Arc::new(Slot::new(true));
+                // Only the clock ends a sleep, so its slot needs no mutex of its own to order
+                // enders; shuttle's sleeper waits on one all the same.
+                let slot = Arc::new(Slot::new(cfg!(shuttle)));
                 clock::schedule(at, Arc::clone(&slot) as _);
                 clock::idle();
                 slot.sleeper.sleep_alone(&slot);

@@ -82,7 +82,17 @@ mod checked {
         expected: &[&str],
         program: impl Fn() -> String + Send + Sync + 'static,
     ) {
-        let seen = outcomes(name, explorer(loom_bound, shuttle_bound), program);
+        assert_reached(name, explorer(loom_bound, shuttle_bound), expected, program);
+    }
+
+    /// [`outcomes`] with `explorer`, which must reach exactly the outcomes `expected`.
+    fn assert_reached(
+        name: &str,
+        explorer: Explorer,
+        expected: &[&str],
+        program: impl Fn() -> String + Send + Sync + 'static,
+    ) {
+        let seen = outcomes(name, explorer, program);
         let reached: Vec<&str> = seen.keys().map(String::as_str).collect();
         let mut expected = expected.to_vec();
         expected.sort_unstable();
@@ -98,11 +108,7 @@ mod checked {
         program: impl Fn() -> String + Send + Sync + 'static,
     ) {
         let explorer = explorer(loom_bound, shuttle_bound).timing(Timing::Virtual);
-        let seen = outcomes(name, explorer, program);
-        let reached: Vec<&str> = seen.keys().map(String::as_str).collect();
-        let mut expected = expected.to_vec();
-        expected.sort_unstable();
-        assert_eq!(reached, expected, "{name}: the outcomes reached");
+        assert_reached(name, explorer, expected, program);
     }
 
     /// Reports, then checks that every execution passed and that the checker branched.

@@ -153,6 +153,7 @@ fn main() -> ExitCode {
             let mut runs = vec![(mode.clone(), "any"), (mode.clone(), "virtual")];
             if *checker == Checker::Shuttle && options.sample && options.explain.is_none() {
                 runs.push(("sampled".to_owned(), "any"));
+                runs.push(("sampled".to_owned(), "virtual"));
             }
             for (mode, timing) in runs {
                 let shown = match (mode.as_str(), checker, timing) {
@@ -452,9 +453,9 @@ fn table(rows: &[Row]) -> String {
     let _ = writeln!(
         out,
         "| model | claim | expected, any timing | loom | shuttle | shuttle, tutorial size \
-         | expected, tutorial's timing | loom | shuttle |"
+         | expected, tutorial's timing | loom | shuttle | shuttle, tutorial size |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
     let mut lessons = Vec::new();
     for row in rows {
         let find = |checker: &str, timing: &str, sampled: bool| {
@@ -477,7 +478,7 @@ fn table(rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             row.model,
             any.claim,
             any.expected,
@@ -487,6 +488,7 @@ fn table(rows: &[Row]) -> String {
             timed.expected,
             cell(find("loom", "virtual timing", false)),
             cell(find("shuttle", "virtual timing", false)),
+            cell(find("shuttle", "virtual timing", true)),
         );
         if any.expected != timed.expected {
             if let Some(lesson) = &any.timing_lesson {
