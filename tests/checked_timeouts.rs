@@ -725,6 +725,29 @@ mod virtual_timing {
         );
     }
 
+    /// After a virtual exploration, a program checked outside an explorer runs under any
+    /// timing again: its sleep takes no time and its clock reads zero.
+    #[test]
+    fn a_virtual_exploration_leaves_any_timing_behind() {
+        assert_virtual_outcomes("virtual: one sleeper", NO_BOUND, &["1"], || {
+            thread::sleep(secs(1));
+            time::now().as_secs().to_string()
+        });
+        let plain = || {
+            let sleeper = spawn("sleeper", || thread::sleep(secs(5)));
+            sleeper.join().unwrap();
+            assert_eq!(
+                time::now(),
+                Duration::ZERO,
+                "no time passes under any timing"
+            );
+        };
+        #[cfg(loom)]
+        loom::model(plain);
+        #[cfg(shuttle)]
+        shuttle::check_dfs(plain, None);
+    }
+
     /// `randrange` is an explored choice: two threads sleeping `randrange(2)` seconds reach
     /// all four combinations, under either timing.
     #[test]

@@ -185,3 +185,19 @@ macro_rules! real_threads_only {
         fn main() {}
     };
 }
+
+#[cfg(all(test, not(any(loom, shuttle))))]
+mod tests {
+    use super::random;
+
+    /// On real threads `randrange` is random: within its range, and not stuck on one value.
+    #[test]
+    fn randrange_on_real_threads_stays_in_range_and_varies() {
+        let values: Vec<u64> = (0..400).map(|_| random::randrange(10).unwrap()).collect();
+        assert!(values.iter().all(|&v| v < 10), "{values:?}");
+        for wanted in 0..10 {
+            assert!(values.contains(&wanted), "{wanted} never drawn: {values:?}");
+        }
+        assert_eq!(random::randrange(0), None);
+    }
+}
