@@ -264,3 +264,34 @@ mod tutorial_output {
         );
     }
 }
+
+/// 生产者消费者模型 / 形式2 with two consumers racing for the item, proved by loom under any
+/// timing: the producer and both consumers in every interleaving (one item: with two, loom's
+/// search runs for many minutes). The claims hold in all of them, and each consumer is the one
+/// that gets the item in some execution: the race is real and harmless.
+#[cfg(loom)]
+#[test]
+fn form2_two_consumers_proof() {
+    let two_consumers = threadproof_models::Size {
+        threads: 2,
+        value: 1,
+    };
+    let report = Run::new(threadproof_models::producer_consumer_form2(), Mode::Proof)
+        .size(two_consumers)
+        .run();
+    assert_eq!(report.verdict, Verdict::Holds, "{}", report.snapshot());
+    for winner in ["B1", "B2"] {
+        assert!(
+            report
+                .outcomes
+                .keys()
+                .any(|outcome| outcome.ends_with(&format!("consumed by {winner}"))),
+            "no execution had {winner} consume the item:\n{}",
+            report.snapshot()
+        );
+    }
+    insta::assert_snapshot!(
+        "producer_consumer_form2-proof-two-consumers-loom",
+        report.snapshot()
+    );
+}

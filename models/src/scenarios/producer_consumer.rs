@@ -256,6 +256,9 @@ fn form2(size: Size) -> Ending {
     let done: Arc<Vec<AtomicBool>> =
         Arc::new((0..size.value).map(|_| AtomicBool::new(false)).collect());
     let early_join = Arc::new(AtomicBool::new(false));
+    // For each consumer: whether it consumed an item.
+    let consumers_fed: Arc<Vec<AtomicBool>> =
+        Arc::new((0..size.threads).map(|_| AtomicBool::new(false)).collect());
     let producer = {
         let (q, most, done, early_join) = (
             Arc::clone(&q),
@@ -280,11 +283,17 @@ fn form2(size: Size) -> Ending {
     };
     let consumers: Vec<_> = (1..=size.threads)
         .map(|i| {
-            let (q, consumed, done) = (Arc::clone(&q), Arc::clone(&consumed), Arc::clone(&done));
+            let (q, consumed, done, fed) = (
+                Arc::clone(&q),
+                Arc::clone(&consumed),
+                Arc::clone(&done),
+                Arc::clone(&consumers_fed),
+            );
             spawn_named(format!("B{i}"), move || loop {
                 pause();
                 match q.get() {
                     Ok(value) => {
+                        fed[i - 1].store(true, Ordering::SeqCst);
                         consumed[value].fetch_add(1, Ordering::SeqCst);
                         done[value].store(true, Ordering::SeqCst);
                         q.task_done().expect("one task_done per get");
@@ -299,9 +308,14 @@ fn form2(size: Size) -> Ending {
     let most = most.load(Ordering::SeqCst);
     let once = consumed.iter().all(|c| c.load(Ordering::SeqCst) == 1);
     let early = early_join.load(Ordering::SeqCst);
+    let fed: Vec<String> = (1..=size.threads)
+        .filter(|i| consumers_fed[i - 1].load(Ordering::SeqCst))
+        .map(|i| format!("B{i}"))
+        .collect();
     Ending::new(
         format!(
-            "queue held at most {most}, each item consumed once: {once}, a join returned early: {early}"
+            "queue held at most {most}, each item consumed once: {once}, a join returned early: {early}, consumed by {}",
+            fed.join(" ")
         ),
         most <= 1 && once && !early,
     )
