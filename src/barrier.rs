@@ -5,7 +5,7 @@ use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
-use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
+use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
 use crate::{BrokenBarrierError, PartiesError};
 
 /// A barrier for a fixed number of threads, Python's `threading.Barrier(parties, action)`.
@@ -49,7 +49,11 @@ pub struct Barrier {
     /// last thread out of a draining or resetting barrier refills it, `abort` or a failure
     /// breaks it, `reset` resets it.
     changed: Condvar,
+    /// The barrier in the checker-build trace.
+    id: trace::Id,
 }
+
+trace::traced!(Barrier, id);
 
 /// CPython's four states of a barrier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +127,7 @@ impl Barrier {
                 count: 0,
             }),
             changed: Condvar::new(),
+            id: trace::Id::new("Barrier"),
         })
     }
 
@@ -154,7 +159,7 @@ impl Barrier {
     }
 
     fn wait_until(&self, deadline: &mut Deadline) -> Result<usize, BrokenBarrierError> {
-        let blocking = Blocking::on(self, "Barrier", "wait");
+        let blocking = Blocking::on(self, "wait");
         // Wait while the previous round drains or a reset completes (CPython's `_enter`).
         let (mut state, _) = wait_for(
             &self.changed,

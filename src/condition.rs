@@ -59,6 +59,14 @@ pub struct Condition<T> {
     /// Notified (all its waiters) whenever `notify` takes a ticket off the queue; a waiter
     /// whose ticket is still queued goes back to sleep.
     notified: Condvar,
+    /// The condition in the checker-build trace.
+    id: trace::Id,
+}
+
+impl<T> trace::Sealed for Condition<T> {
+    fn trace_id(&self) -> trace::Id {
+        self.id
+    }
 }
 
 struct State<T> {
@@ -141,6 +149,7 @@ impl<T> Condition<T> {
                 queue: Tickets::new(),
             }),
             notified: Condvar::new(),
+            id: trace::Id::new("Condition"),
         }
     }
 
@@ -150,11 +159,11 @@ impl<T> Condition<T> {
         let guard = match self.state.try_lock() {
             Some(guard) => guard,
             None => {
-                trace::blocking(self, "Condition", "acquire");
+                trace::blocking(self.id, "acquire");
                 self.state.lock()
             }
         };
-        trace::acquired(self, "Condition", "acquire");
+        trace::acquired(self.id, "acquire");
         ConditionGuard {
             condition: self,
             guard: Some(guard),
@@ -165,7 +174,7 @@ impl<T> Condition<T> {
     /// (Python: `cond.acquire(blocking=False)`).
     pub fn try_lock(&self) -> Option<ConditionGuard<'_, T>> {
         let guard = self.state.try_lock()?;
-        trace::acquired(self, "Condition", "acquire");
+        trace::acquired(self.id, "acquire");
         Some(ConditionGuard {
             condition: self,
             guard: Some(guard),
@@ -238,12 +247,12 @@ impl<T> ConditionGuard<'_, T> {
         let condition = self.condition;
         let mut guard = self.guard.take().expect(HELD);
         let ticket = guard.queue.enqueue();
-        trace::released(condition, "Condition", "release");
+        trace::released(condition.id, "release");
         let (mut guard, notified) = wait_for(
             &condition.notified,
             guard,
             deadline,
-            Blocking::on(condition, "Condition", "wait"),
+            Blocking::on(condition, "wait"),
             None,
             |state| (!state.queue.is_waiting(ticket)).then_some(()),
         );
@@ -252,7 +261,7 @@ impl<T> ConditionGuard<'_, T> {
             // thread still waiting.
             guard.queue.cancel(ticket);
         }
-        trace::acquired(condition, "Condition", "reacquire");
+        trace::acquired(condition.id, "reacquire");
         self.guard = Some(guard);
         notified.is_some()
     }
@@ -271,12 +280,7 @@ impl<T> ConditionGuard<'_, T> {
     }
 
     fn woke(&self, woken: usize) {
-        trace::step_on(
-            self.condition,
-            "Condition",
-            "notify",
-            format_args!("(woke {woken})"),
-        );
+        trace::step_on(self.condition.id, "notify", format_args!("(woke {woken})"));
         if woken > 0 {
             self.condition.notified.notify_all();
         }
@@ -305,7 +309,7 @@ impl<T> Drop for ConditionGuard<'_, T> {
         if let Some(guard) = self.guard.take() {
             let condition = self.condition;
             crate::sync::release_in_drop(move || {
-                trace::released(condition, "Condition", "release");
+                trace::released(condition.id, "release");
                 drop(guard);
             });
         }

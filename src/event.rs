@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex};
+use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex};
 
 /// An event, Python's `threading.Event()`: a flag, initially false, that
 /// [`set`](Event::set) makes true and [`clear`](Event::clear) false again, and that threads
@@ -42,7 +42,11 @@ pub struct Event {
     state: Mutex<EventState>,
     /// Notified (all waiters) by a `set` that turns the flag on while threads wait.
     changed: Condvar,
+    /// The event in the checker-build trace.
+    id: trace::Id,
 }
+
+trace::traced!(Event, id);
 
 struct EventState {
     /// The flag.
@@ -64,6 +68,7 @@ impl Event {
                 waiters: 0,
             }),
             changed: Condvar::new(),
+            id: trace::Id::new("Event"),
         }
     }
 
@@ -120,7 +125,7 @@ impl Event {
             &self.changed,
             state,
             &mut Deadline::within(timeout),
-            Blocking::on(self, "Event", "wait"),
+            Blocking::on(self, "wait"),
             Some(|state: &mut EventState| &mut state.waiters),
             |state| (state.generation != generation).then_some(()),
         );

@@ -4,6 +4,13 @@
 //! interleavings by the model checkers [loom](https://docs.rs/loom) and
 //! [shuttle](https://docs.rs/shuttle).
 //!
+//! Your own programs too: [`check::Check`] runs a closure under the configured checker
+//! (`RUSTFLAGS="--cfg loom"` or `RUSTFLAGS="--cfg shuttle"`; on real threads, a stress test)
+//! and returns a [`check::Report`]: the verdict (holds, violated, deadlocks, hangs), the
+//! outcomes with their counts, and the first counterexample, step by step, with the sentence
+//! that explains it ("Thread-1 holds account0 and waits for account1; ..."). The
+//! [`check`] module shows an example.
+//!
 //! | Python (`threading`, `queue`)        | threadproof                          |
 //! |--------------------------------------|--------------------------------------|
 //! | `threading.Lock()`                   | [`Lock`]                             |
@@ -28,14 +35,15 @@
 //!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
 //! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
-//! chooses between them. Under the checkers, [`explore::Explorer`] explores a program under
+//! chooses between them. Under the checkers, a [`check::Check`] explores a program under
 //! *any timing* (a sleep takes no time, a timed wait may time out at any point) or on a
-//! virtual clock, the program's own timing ([`explore::Timing`]), and explores its random
+//! virtual clock, the program's own timing ([`check::Timing`]), and explores its random
 //! choices as well as its interleavings.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+pub mod check;
 pub mod queue;
 pub mod sync;
 pub use sync::{explore, trace};

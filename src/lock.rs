@@ -55,28 +55,28 @@ impl Lock {
     /// A new, unlocked lock (Python: `threading.Lock()`).
     pub fn new() -> Self {
         Self {
-            raw: RawLock::new(),
+            raw: RawLock::new("Lock"),
         }
     }
 
     /// Blocks until the lock is acquired (Python: `lock.acquire()`).
     #[inline]
     pub fn acquire(&self) {
-        self.raw.acquire(None, self, "Lock");
+        self.raw.acquire(None);
     }
 
     /// Acquires the lock if it is free now, without blocking; returns whether it did
     /// (Python: `lock.acquire(blocking=False)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        self.raw.acquire(Some(Duration::ZERO), self, "Lock")
+        self.raw.acquire(Some(Duration::ZERO))
     }
 
     /// Blocks for at most `timeout` to acquire the lock; returns whether it did
     /// (Python: `lock.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
     #[inline]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.raw.acquire(Some(timeout), self, "Lock")
+        self.raw.acquire(Some(timeout))
     }
 
     /// Releases the lock. Any thread may release it, not only the one that acquired it
@@ -86,7 +86,7 @@ impl Lock {
     /// [`ReleaseError::Unlocked`] if the lock is not held; nothing changes.
     #[inline]
     pub fn release(&self) -> Result<(), ReleaseError> {
-        if self.raw.release(self, "Lock") {
+        if self.raw.release() {
             Ok(())
         } else {
             Err(ReleaseError::Unlocked)
@@ -113,6 +113,8 @@ impl Lock {
         self.try_acquire().then(|| LockGuard { lock: self })
     }
 }
+
+crate::sync::trace::traced!(Lock, raw.id);
 
 impl Default for Lock {
     fn default() -> Self {

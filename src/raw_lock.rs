@@ -21,14 +21,20 @@ pub(crate) struct RawLock {
     waiters: Mutex<()>,
     /// Notified (one waiter) by a release that found the lock `CONTENDED`.
     released: Condvar,
+    /// The lock in the checker-build trace.
+    pub(crate) id: trace::Id,
 }
 
+trace::traced!(RawLock, id);
+
 impl RawLock {
-    pub(crate) fn new() -> Self {
+    /// A new unlocked lock, of kind `kind` (`Lock`, `RLock`) in the trace.
+    pub(crate) fn new(kind: &'static str) -> Self {
         Self {
             state: AtomicUsize::new(UNLOCKED),
             waiters: Mutex::new(()),
             released: Condvar::new(),
+            id: trace::Id::new(kind),
         }
     }
 
@@ -40,36 +46,26 @@ impl RawLock {
     }
 
     /// Blocks until acquired, or until `timeout` passes (`None`: never). Returns whether it was
-    /// acquired. `traced` and `kind` name the lock in the checker-build trace.
+    /// acquired.
     #[inline]
-    pub(crate) fn acquire<T: ?Sized>(
-        &self,
-        timeout: Option<Duration>,
-        traced: &T,
-        kind: &'static str,
-    ) -> bool {
+    pub(crate) fn acquire(&self, timeout: Option<Duration>) -> bool {
         if self.try_acquire() {
-            trace::acquired(traced, kind, "acquire");
+            trace::acquired(self.id, "acquire");
             return true;
         }
-        self.acquire_slow(timeout, traced, kind)
+        self.acquire_slow(timeout)
     }
 
     #[cold]
     #[inline(never)]
-    fn acquire_slow<T: ?Sized>(
-        &self,
-        timeout: Option<Duration>,
-        traced: &T,
-        kind: &'static str,
-    ) -> bool {
+    fn acquire_slow(&self, timeout: Option<Duration>) -> bool {
         let mut deadline = Deadline::within(timeout);
         if deadline.passed() {
             // A non-blocking attempt: it failed, and it must not mark the lock contended.
             return false;
         }
         let guard = self.waiters.lock();
-        let blocking = Blocking::on(traced, kind, "acquire");
+        let blocking = Blocking::on(self, "acquire");
         // Taking it as CONTENDED is conservative: other waiters may still be queued, and our
         // release must wake one of them.
         let (_guard, acquired) =
@@ -77,7 +73,7 @@ impl RawLock {
                 (self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED).then_some(())
             });
         if acquired.is_some() {
-            trace::acquired(traced, kind, "acquire");
+            trace::acquired(self.id, "acquire");
         }
         acquired.is_some()
     }
@@ -86,12 +82,12 @@ impl RawLock {
     /// The release is traced as it happens, before a waiter is woken, so the trace never shows
     /// the next holder's acquire ahead of it.
     #[inline]
-    pub(crate) fn release<T: ?Sized>(&self, traced: &T, kind: &'static str) -> bool {
+    pub(crate) fn release(&self) -> bool {
         let was = self.state.swap(UNLOCKED, Ordering::Release);
         if was == UNLOCKED {
             return false;
         }
-        trace::released(traced, kind, "release");
+        trace::released(self.id, "release");
         if was == CONTENDED {
             self.wake_one();
         }

@@ -87,7 +87,7 @@ impl RLock {
     /// A new, unlocked reentrant lock (Python: `threading.RLock()`).
     pub fn new() -> Self {
         Self {
-            raw: RawLock::new(),
+            raw: RawLock::new("RLock"),
             owner: AtomicUsize::new(NO_OWNER),
             count: AtomicUsize::new(0),
         }
@@ -121,10 +121,10 @@ impl RLock {
         if self.owner.load(Ordering::Relaxed) == me {
             let count = self.count.load(Ordering::Relaxed) + 1;
             self.count.store(count, Ordering::Relaxed);
-            trace::step_on(self, "RLock", "acquire", format_args!("(count {count})"));
+            trace::step_on(self.raw.id, "acquire", format_args!("(count {count})"));
             return true;
         }
-        if !self.raw.acquire(timeout, self, "RLock") {
+        if !self.raw.acquire(timeout) {
             return false;
         }
         self.owner.store(me, Ordering::Relaxed);
@@ -147,8 +147,7 @@ impl RLock {
         if count > 1 {
             self.count.store(count - 1, Ordering::Relaxed);
             trace::step_on(
-                self,
-                "RLock",
+                self.raw.id,
                 "release",
                 format_args!("(count {})", count - 1),
             );
@@ -156,7 +155,7 @@ impl RLock {
         }
         // The count is left as it is: nobody reads it until the next owner sets it to 1.
         self.owner.store(NO_OWNER, Ordering::Relaxed);
-        self.raw.release(self, "RLock");
+        self.raw.release();
         Ok(())
     }
 
@@ -205,6 +204,8 @@ impl RLock {
         }
     }
 }
+
+trace::traced!(RLock, raw.id);
 
 impl Default for RLock {
     fn default() -> Self {

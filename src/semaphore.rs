@@ -16,7 +16,11 @@ struct RawSemaphore {
     /// Notified by a release while threads wait: one waiter per permit added, or all of them
     /// when there are no more waiters than permits.
     released: Condvar,
+    /// The semaphore in the checker-build trace.
+    id: trace::Id,
 }
+
+trace::traced!(RawSemaphore, id);
 
 struct Count {
     /// Permits available.
@@ -27,10 +31,12 @@ struct Count {
 }
 
 impl RawSemaphore {
-    fn new(value: usize) -> Self {
+    /// A semaphore of `value` permits, of kind `kind` in the trace.
+    fn new(value: usize, kind: &'static str) -> Self {
         Self {
             count: Mutex::new(Count { value, waiters: 0 }),
             released: Condvar::new(),
+            id: trace::Id::new(kind),
         }
     }
 
@@ -40,19 +46,14 @@ impl RawSemaphore {
     }
 
     /// Blocks until a permit is taken, or until `timeout` passes (`None`: never). Returns
-    /// whether it took one. `traced` and `kind` name the semaphore in the checker-build trace.
-    fn acquire<T: ?Sized>(
-        &self,
-        timeout: Option<Duration>,
-        traced: &T,
-        kind: &'static str,
-    ) -> bool {
+    /// whether it took one.
+    fn acquire(&self, timeout: Option<Duration>) -> bool {
         let count = self.count.lock();
         let (count, acquired) = wait_for(
             &self.released,
             count,
             &mut Deadline::within(timeout),
-            Blocking::on(traced, kind, "acquire"),
+            Blocking::on(self, "acquire"),
             Some(|count: &mut Count| &mut count.waiters),
             // A permit that is there is taken even when the deadline has just passed.
             |count| {
@@ -63,7 +64,7 @@ impl RawSemaphore {
         );
         drop(count);
         if acquired.is_some() {
-            trace::acquired(traced, kind, "acquire");
+            trace::acquired(self.id, "acquire");
         }
         acquired.is_some()
     }
@@ -75,13 +76,7 @@ impl RawSemaphore {
     /// [`ReleaseError::ZeroCount`] if `n` is 0, and [`ReleaseError::TooManyReleases`] if the
     /// count would exceed `limit`; in both cases nothing changes.
     #[inline]
-    fn release<T: ?Sized>(
-        &self,
-        n: usize,
-        limit: usize,
-        traced: &T,
-        kind: &'static str,
-    ) -> Result<(), ReleaseError> {
+    fn release(&self, n: usize, limit: usize) -> Result<(), ReleaseError> {
         if n == 0 {
             return Err(ReleaseError::ZeroCount);
         }
@@ -103,7 +98,7 @@ impl RawSemaphore {
         }
         if trace::ENABLED {
             for _ in 0..n {
-                trace::released(traced, kind, "release");
+                trace::released(self.id, "release");
             }
         }
         Ok(())
@@ -170,28 +165,28 @@ impl Semaphore {
     /// A semaphore holding `value` permits (Python: `threading.Semaphore(value)`).
     pub fn new(value: usize) -> Self {
         Self {
-            raw: RawSemaphore::new(value),
+            raw: RawSemaphore::new(value, "Semaphore"),
         }
     }
 
     /// Blocks until a permit is available and takes it (Python: `sem.acquire()`).
     #[inline]
     pub fn acquire(&self) {
-        self.raw.acquire(None, self, "Semaphore");
+        self.raw.acquire(None);
     }
 
     /// Takes a permit if one is available now, without blocking; returns whether it did
     /// (Python: `sem.acquire(blocking=False)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        self.raw.acquire(Some(Duration::ZERO), self, "Semaphore")
+        self.raw.acquire(Some(Duration::ZERO))
     }
 
     /// Blocks for at most `timeout` to take a permit; returns whether it did
     /// (Python: `sem.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
     #[inline]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.raw.acquire(Some(timeout), self, "Semaphore")
+        self.raw.acquire(Some(timeout))
     }
 
     /// Gives back one permit, waking one waiting thread if there is one
@@ -214,7 +209,7 @@ impl Semaphore {
     /// value would exceed `usize::MAX`; in both cases nothing changes.
     #[inline]
     pub fn release_n(&self, n: usize) -> Result<(), ReleaseError> {
-        self.raw.release(n, usize::MAX, self, "Semaphore")
+        self.raw.release(n, usize::MAX)
     }
 
     /// Blocks until a permit is taken, and returns a guard that gives it back when dropped
@@ -232,6 +227,8 @@ impl Semaphore {
         self.raw.value()
     }
 }
+
+trace::traced!(Semaphore, raw.id);
 
 impl Default for Semaphore {
     /// A semaphore with one permit, as Python's `threading.Semaphore()`.
@@ -309,7 +306,7 @@ impl BoundedSemaphore {
     /// (Python: `threading.BoundedSemaphore(value)`).
     pub fn new(value: usize) -> Self {
         Self {
-            raw: RawSemaphore::new(value),
+            raw: RawSemaphore::new(value, "BoundedSemaphore"),
             initial: value,
         }
     }
@@ -317,22 +314,21 @@ impl BoundedSemaphore {
     /// Blocks until a permit is available and takes it (Python: `sem.acquire()`).
     #[inline]
     pub fn acquire(&self) {
-        self.raw.acquire(None, self, "BoundedSemaphore");
+        self.raw.acquire(None);
     }
 
     /// Takes a permit if one is available now, without blocking; returns whether it did
     /// (Python: `sem.acquire(blocking=False)`).
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        self.raw
-            .acquire(Some(Duration::ZERO), self, "BoundedSemaphore")
+        self.raw.acquire(Some(Duration::ZERO))
     }
 
     /// Blocks for at most `timeout` to take a permit; returns whether it did
     /// (Python: `sem.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
     #[inline]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.raw.acquire(Some(timeout), self, "BoundedSemaphore")
+        self.raw.acquire(Some(timeout))
     }
 
     /// Gives back one permit, waking one waiting thread if there is one
@@ -355,7 +351,7 @@ impl BoundedSemaphore {
     /// value would exceed the initial value; in both cases nothing changes.
     #[inline]
     pub fn release_n(&self, n: usize) -> Result<(), ReleaseError> {
-        self.raw.release(n, self.initial, self, "BoundedSemaphore")
+        self.raw.release(n, self.initial)
     }
 
     /// Blocks until a permit is taken, and returns a guard that gives it back when dropped
@@ -380,6 +376,8 @@ impl BoundedSemaphore {
         self.initial
     }
 }
+
+trace::traced!(BoundedSemaphore, raw.id);
 
 impl Default for BoundedSemaphore {
     /// A bounded semaphore with one permit, as Python's `threading.BoundedSemaphore()`.

@@ -10,8 +10,10 @@
 
 use std::sync::Arc;
 
+use threadproof::check::{Check, Search, Verdict};
 use threadproof::explore::{Checker, Explorer, Outcome};
 use threadproof::sync::atomic::{AtomicUsize, Ordering};
+use threadproof::sync::thread;
 use threadproof::{trace, Lock, ReleaseError};
 
 mod common;
@@ -232,8 +234,85 @@ fn locks_taken_in_opposite_orders_deadlock_and_the_trace_names_both_holds() {
     assert_eq!(
         lines,
         [
+            "MainThread waits for join Thread-1 (held by Thread-1)",
             "Thread-1 holds lock_a and waits for acquire lock_b (held by Thread-2)",
             "Thread-2 holds lock_b and waits for acquire lock_a (held by Thread-1)",
         ]
+    );
+}
+
+/// Three unnamed threads in a ring, each taking its own lock and then the next one's: the
+/// checker finds the execution in which each holds its own and waits for the next, and the
+/// explanation names every thread by Python's default name, in spawn order, and every lock by
+/// its number: nothing is mixed up although no thread has a name of its own.
+///
+/// Under shuttle, whose search has no partial-order reduction, three preemptions bound it.
+#[test]
+fn a_ring_of_unnamed_threads_deadlocks_and_each_thread_is_named_in_the_explanation() {
+    let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(3);
+    let report = Check::with_search(Search::Exhaustive { preemption_bound })
+        .run(|| {
+            let locks: Arc<Vec<Lock>> = Arc::new((0..3).map(|_| Lock::new()).collect());
+            let handles: Vec<_> = (0..3)
+                .map(|i| {
+                    let locks = locks.clone();
+                    thread::spawn(move || {
+                        let _mine = locks[i].lock();
+                        let _next = locks[(i + 1) % 3].lock();
+                    })
+                })
+                .collect();
+            for handle in handles {
+                handle.join().unwrap();
+            }
+        })
+        .expect(Verdict::Deadlocks);
+    let counterexample = report.counterexample.as_ref().expect("a deadlock");
+    assert_eq!(
+        counterexample.ending,
+        "deadlock: Thread-1 holds Lock#1 and waits for Lock#2; \
+         Thread-2 holds Lock#2 and waits for Lock#3; \
+         Thread-3 holds Lock#3 and waits for Lock#1",
+        "{report}"
+    );
+    let threads: std::collections::BTreeSet<&str> = counterexample
+        .steps
+        .iter()
+        .map(|step| step.thread.as_str())
+        .collect();
+    assert_eq!(
+        threads.into_iter().collect::<Vec<_>>(),
+        ["Thread-1", "Thread-2", "Thread-3"],
+        "{report}"
+    );
+}
+
+/// An object made after another was dropped is a new object in the trace, even where it
+/// reuses the old one's memory: the second lock is `Lock#2`, not the first one's label.
+#[test]
+fn a_lock_made_after_a_drop_is_a_new_object_in_the_trace() {
+    let report = Check::new()
+        .run_claim(
+            || {
+                {
+                    let first = Lock::new();
+                    trace::label(&first, "first");
+                    drop(first.lock());
+                }
+                let second = Lock::new();
+                drop(second.lock());
+                trace::steps()
+                    .iter()
+                    .map(|step| step.action.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            |actions| actions == "acquire first, release first, acquire Lock#2, release Lock#2",
+        )
+        .expect(Verdict::Holds);
+    assert_eq!(
+        report.outcomes.keys().collect::<Vec<_>>(),
+        ["acquire first, release first, acquire Lock#2, release Lock#2"],
+        "{report}"
     );
 }

@@ -133,10 +133,14 @@ fn a_leaked_permit_deadlock_names_the_waiter_and_the_holder() {
     );
     match &run.outcome {
         Outcome::Deadlock { blocked, .. } => {
-            assert_eq!(blocked.len(), 1, "{blocked:?}");
-            assert_eq!(blocked[0].thread, "Thread-1");
-            assert_eq!(blocked[0].waits_for, "acquire semaphore");
-            assert_eq!(blocked[0].object_held_by, ["Thread-2"]);
+            // The main thread waits in its join of Thread-1, which waits for the permit
+            // that the finished Thread-2 still holds.
+            assert_eq!(blocked.len(), 2, "{blocked:?}");
+            assert_eq!(blocked[0].thread, "MainThread");
+            assert_eq!(blocked[0].waits_for, "join Thread-1");
+            assert_eq!(blocked[1].thread, "Thread-1");
+            assert_eq!(blocked[1].waits_for, "acquire semaphore");
+            assert_eq!(blocked[1].object_held_by, ["Thread-2"]);
         }
         other => panic!("expected a deadlock, got {other:?}"),
     }

@@ -2,12 +2,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use threadproof::explore::{Checker, Explorer, Outcome, Search, Timing};
-use threadproof::trace::{self, Blocked};
+use threadproof::check::{self, Check, Checker, Counterexample, Search, Timing};
 
 use crate::model::{Model, Size, Verdict};
 
@@ -110,34 +109,6 @@ impl Mode {
     }
 }
 
-/// One step of a counterexample.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TraceStep {
-    /// 1-based position in the execution.
-    pub step: usize,
-    /// When, in seconds on the virtual clock (0 under any timing).
-    pub seconds: f64,
-    /// The thread that took it.
-    pub thread: String,
-    /// What it did.
-    pub action: String,
-    /// What it saw or got.
-    pub value: String,
-}
-
-/// The first execution the checker found that refutes the claim.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Counterexample {
-    /// Which execution it was (1-based, in the checker's order).
-    pub execution: usize,
-    /// Whether it ran on the virtual clock: the table then shows each step's time.
-    pub timed: bool,
-    /// Its steps, in order.
-    pub steps: Vec<TraceStep>,
-    /// How it ended: the outcome against the claim, or the wait-for cycle, or who hangs.
-    pub ending: String,
-}
-
 /// Everything one run of one model under one checker found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -225,7 +196,7 @@ impl Report {
             }
         }
         if let Some(counterexample) = &self.counterexample {
-            out.push_str(&counterexample.render());
+            let _ = write!(out, "{counterexample}");
         }
         out
     }
@@ -234,74 +205,6 @@ impl Report {
 /// A report lists the outputs printed when there are at most this many.
 const SHOWN_OUTPUTS: usize = 4;
 
-/// Traces longer than this are shown by their first half and last quarter.
-const LONG_TRACE: usize = 80;
-
-impl Counterexample {
-    /// The step-by-step table and the ending.
-    pub fn render(&self) -> String {
-        let thread_width = self
-            .steps
-            .iter()
-            .map(|s| s.thread.len())
-            .chain([6])
-            .max()
-            .unwrap_or(6);
-        let action_width = self
-            .steps
-            .iter()
-            .map(|s| s.action.len())
-            .chain([6])
-            .max()
-            .unwrap_or(6);
-        let mut out = String::new();
-        let _ = writeln!(out, "counterexample (execution {}):", self.execution);
-        let time = if self.timed { "  time  " } else { "" };
-        let _ = writeln!(
-            out,
-            "  {:>4}  {time}{:<thread_width$}  {:<action_width$}  value",
-            "step", "thread", "action"
-        );
-        // A trace of a hundred threads is long: show its start and its end.
-        let (head, tail) = if self.steps.len() > LONG_TRACE {
-            (
-                &self.steps[..LONG_TRACE / 2],
-                &self.steps[self.steps.len() - LONG_TRACE / 4..],
-            )
-        } else {
-            (&self.steps[..], &self.steps[..0])
-        };
-        let row = |s: &TraceStep| {
-            let time = if self.timed {
-                format!("{:>6}  ", format!("{}s", s.seconds))
-            } else {
-                String::new()
-            };
-            let line = format!(
-                "  {:>4}  {time}{:<thread_width$}  {:<action_width$}  {}",
-                s.step, s.thread, s.action, s.value
-            );
-            format!("{}\n", line.trim_end())
-        };
-        out.extend(head.iter().map(row));
-        if !tail.is_empty() {
-            let skipped = self.steps.len() - head.len() - tail.len();
-            let _ = writeln!(out, "   ...  ({skipped} steps)");
-            out.extend(tail.iter().map(row));
-        }
-        let _ = writeln!(out, "  => {}", self.ending);
-        out
-    }
-}
-
-/// What the program's executions recorded, shared with the checker's executions.
-#[derive(Default)]
-struct Record {
-    outcomes: BTreeMap<String, usize>,
-    printed: BTreeMap<String, usize>,
-    first_violation: Option<Counterexample>,
-}
-
 /// A prepared run: read [`Run::progress`] from another thread while [`Run::run`] works.
 #[derive(Debug)]
 pub struct Run {
@@ -309,7 +212,7 @@ pub struct Run {
     mode: Mode,
     timing: Timing,
     size: Option<Size>,
-    explorer: Explorer,
+    check: Check,
 }
 
 impl Run {
@@ -317,38 +220,30 @@ impl Run {
     /// mode's size (the small one for a full or bounded search, the tutorial's for a sample or
     /// the in-order schedule).
     pub fn new(model: Model, mode: Mode) -> Self {
-        let mut explorer = Explorer::with_search(mode.search());
+        let mut check = Check::with_search(mode.search());
         let seeking = matches!(mode, Mode::InOrder | Mode::Seek { .. });
         if let (true, Some(tutorial)) = (seeking, model.tutorial_printed) {
             // Only the random choices that can still print the tutorial's output, and only
             // until it is printed.
-            let found = Arc::new(std::sync::atomic::AtomicBool::new(false));
-            let seen = Arc::clone(&found);
-            explorer = explorer
-                .prune(move || {
-                    let printed = printed();
-                    let (printed, lines): (Vec<&str>, Vec<&str>) =
-                        (printed.lines().collect(), tutorial.lines().collect());
-                    if printed.starts_with(&lines) {
-                        seen.store(true, Ordering::Relaxed);
-                    }
-                    printed.len() >= lines.len() || !lines.starts_with(&printed)
-                })
-                .until(move || found.load(Ordering::Relaxed));
+            check = check.seek_output(tutorial, model.printed_is_prefix);
         }
         Self {
             model,
             mode,
             timing: Timing::Any,
             size: None,
-            explorer,
+            check,
         }
     }
 
     /// The same run under `timing`.
     pub fn timing(mut self, timing: Timing) -> Self {
         self.timing = timing;
-        self.explorer = self.explorer.timing(timing);
+        self.check = self.check.timing(timing);
+        if timing == Timing::Virtual {
+            // On the tutorial's timing, what the program prints is part of the finding.
+            self.check = self.check.output();
+        }
         self
     }
 
@@ -368,7 +263,7 @@ impl Run {
 
     /// Executions started so far.
     pub fn progress(&self) -> Arc<AtomicUsize> {
-        self.explorer.progress()
+        self.check.progress()
     }
 
     /// Explores the model and reports.
@@ -380,33 +275,20 @@ impl Run {
             Mode::InOrder | Mode::Seek { .. } | Mode::Sampled { .. } => model.tutorial,
         });
         let timed = self.timing == Timing::Virtual;
-        let record = Arc::new(Mutex::new(Record::default()));
-        let progress = self.explorer.progress();
-        let exploration = {
-            let record = Arc::clone(&record);
-            let program = model.program;
-            self.explorer.run(move || {
-                let ending = program(size);
-                let mut record = record.lock().unwrap_or_else(|e| e.into_inner());
-                *record.outcomes.entry(ending.outcome.clone()).or_insert(0) += 1;
-                if timed {
-                    *record.printed.entry(printed()).or_insert(0) += 1;
-                }
-                if !ending.claim_holds && record.first_violation.is_none() {
-                    record.first_violation = Some(Counterexample {
-                        execution: progress.load(Ordering::Relaxed),
-                        timed,
-                        steps: numbered(trace::steps()),
-                        ending: format!("{}: the claim is false", ending.outcome),
-                    });
-                }
-            })
-        };
-        let Record {
-            mut outcomes,
+        let program = model.program;
+        let found = self
+            .check
+            .run_claim(move || program(size), |ending| ending.claim_holds);
+        let check::Report {
+            verdict,
+            executions,
+            elapsed,
+            outcomes,
             printed,
-            first_violation,
-        } = std::mem::take(&mut *record.lock().unwrap_or_else(|e| e.into_inner()));
+            counterexample,
+            error,
+            ..
+        } = found;
         // The tutorial's output is a run at its own size, on its own timing.
         let at_tutorial = timed && size == model.tutorial;
         let tutorial_printed = model
@@ -426,37 +308,13 @@ impl Run {
                     .sum()
             });
 
-        let mut note = None;
-        let (verdict, counterexample) = match exploration.outcome {
-            Outcome::Passed => match first_violation {
-                Some(counterexample) => (Verdict::Violated, Some(counterexample)),
-                None => match model.must_reach.map(|reach| reach(size)) {
-                    Some(needed) if !outcomes.contains_key(&needed) => {
-                        note = Some(format!("no execution reached `{needed}`"));
-                        (Verdict::Violated, None)
-                    }
-                    _ => (Verdict::Holds, None),
-                },
-            },
-            Outcome::Deadlock { blocked, steps, .. } => {
-                let (verdict, ending) = diagnose(&blocked);
-                *outcomes.entry(verdict.to_string()).or_insert(0) += 1;
-                let counterexample = Counterexample {
-                    execution: exploration.executions,
-                    timed,
-                    steps: numbered(steps),
-                    ending,
-                };
-                (verdict, Some(counterexample))
+        let mut note = error;
+        let verdict = match (verdict, model.must_reach.map(|reach| reach(size))) {
+            (check::Verdict::Holds, Some(needed)) if !outcomes.contains_key(&needed) => {
+                note = Some(format!("no execution reached `{needed}`"));
+                Verdict::Violated
             }
-            Outcome::Failed { message, .. } => {
-                note = Some(format!("the program panicked: {message}"));
-                (Verdict::Error, None)
-            }
-            Outcome::Unsupported { reason } => {
-                note = Some(reason);
-                (Verdict::Error, None)
-            }
+            (verdict, _) => verdict,
         };
         Report {
             model: model.name.to_owned(),
@@ -471,8 +329,8 @@ impl Run {
             ),
             expected,
             verdict,
-            executions: exploration.executions,
-            seconds: exploration.elapsed.as_secs_f64(),
+            executions,
+            seconds: elapsed.as_secs_f64(),
             outcomes,
             printed,
             tutorial_printed,
@@ -481,88 +339,4 @@ impl Run {
             timing_lesson: model.timing_lesson.map(str::to_owned),
         }
     }
-}
-
-fn numbered(steps: Vec<trace::Step>) -> Vec<TraceStep> {
-    steps
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| TraceStep {
-            step: i + 1,
-            seconds: s.at.as_secs_f64(),
-            thread: s.thread,
-            action: s.action,
-            value: s.value,
-        })
-        .collect()
-}
-
-/// What the execution printed: the values of its `print` steps, one line each.
-fn printed() -> String {
-    trace::steps()
-        .into_iter()
-        .filter(|step| step.action == PRINT)
-        .map(|step| step.value)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The action of a step that stands for a `print` of the tutorial's program.
-pub(crate) const PRINT: &str = "print";
-
-/// A deadlock if the blocked threads wait for each other in a cycle, a hang otherwise; and
-/// the sentence that says which.
-fn diagnose(blocked: &[Blocked]) -> (Verdict, String) {
-    // thread -> the threads holding what it waits for
-    let waits_on = |thread: &str| -> Vec<String> {
-        blocked
-            .iter()
-            .find(|b| b.thread == thread)
-            .map(|b| {
-                b.object_held_by
-                    .iter()
-                    .filter(|h| *h != thread)
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    for start in blocked {
-        // Follow the wait-for edges from `start`; a return to it is a cycle.
-        let mut path = vec![start.thread.clone()];
-        let mut current = start.thread.clone();
-        while let Some(next) = waits_on(&current).into_iter().next() {
-            if next == start.thread {
-                let sentence = path
-                    .iter()
-                    .filter_map(|t| blocked.iter().find(|b| &b.thread == t))
-                    .map(|b| {
-                        format!(
-                            "{} holds {} and waits for {}",
-                            b.thread,
-                            b.holds.join(", "),
-                            b.object
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                return (Verdict::Deadlocks, format!("deadlock: {sentence}"));
-            }
-            if path.contains(&next) {
-                break;
-            }
-            path.push(next.clone());
-            current = next;
-        }
-    }
-    let sentence = blocked
-        .iter()
-        .map(|b| format!("{} is blocked in `{}`", b.thread, b.waits_for))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let them = if blocked.len() == 1 { "it" } else { "them" };
-    (
-        Verdict::Hangs,
-        format!("hang: {sentence}, and no other thread is left to wake {them}"),
-    )
 }

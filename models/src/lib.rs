@@ -17,7 +17,7 @@ mod scenarios;
 
 pub use harness::{Mode, Report, Run};
 pub use model::{Ending, Model, Size, Verdict};
-pub use threadproof::explore::Timing;
+pub use threadproof::check::Timing;
 
 pub use scenarios::counter::{counter_gil, counter_locked, counter_unlocked};
 pub use scenarios::deadlock::{rlock_nested, two_locks_opposite_order, two_locks_same_order};
@@ -82,8 +82,7 @@ impl Entry {
     /// The search for the checker this crate was built with (loom's on real threads), under
     /// `timing`.
     pub fn mode(&self, timing: Timing) -> Mode {
-        let shuttle =
-            threadproof::explore::Checker::CURRENT == threadproof::explore::Checker::Shuttle;
+        let shuttle = threadproof::check::Checker::CURRENT == threadproof::check::Checker::Shuttle;
         match (shuttle, timing) {
             (false, Timing::Any) => self.loom,
             (true, Timing::Any) => self.shuttle,
@@ -126,9 +125,9 @@ where
         .expect("the checker refused a thread")
 }
 
-/// Python's `print(line)`: a step of the trace, which the harness collects as the output.
+/// Python's `print(line)`: a line of the execution's output, which the harness collects.
 fn print(line: impl std::fmt::Display) {
-    threadproof::trace::step(harness::PRINT, line);
+    threadproof::trace::print(line);
 }
 
 /// `time.ctime()` on the execution's clock: the seconds since it began, such as `2s` (always

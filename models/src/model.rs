@@ -5,34 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A verdict on a claim.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// The claim holds in every explored execution, and every thread finishes.
-    Holds,
-    /// Some execution finishes with the claim false.
-    Violated,
-    /// Some execution reaches a state where threads wait for each other in a cycle.
-    Deadlocks,
-    /// Some execution reaches a state where a thread waits for something nobody will do, with
-    /// no cycle of locks (a lost wake-up).
-    Hangs,
-    /// The run did not complete: the program panicked, or the checker refused the search.
-    Error,
-}
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Verdict::Holds => "holds",
-            Verdict::Violated => "violated",
-            Verdict::Deadlocks => "deadlocks",
-            Verdict::Hangs => "hangs",
-            Verdict::Error => "error",
-        })
-    }
-}
+pub use threadproof::check::Verdict;
 
 /// The size of one run of a model: how many threads, and one number whose meaning the model
 /// states (the counter's start value, the semaphore's value, how many items are produced).
@@ -52,6 +25,12 @@ pub struct Ending {
     pub outcome: String,
     /// Whether the claim held in this execution.
     pub claim_holds: bool,
+}
+
+impl fmt::Display for Ending {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.outcome)
+    }
 }
 
 impl Ending {

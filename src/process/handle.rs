@@ -52,6 +52,14 @@ pub struct Process {
     inner: Arc<Inner>,
 }
 
+// Processes exist only in real-thread builds, where the trace records nothing: an identity
+// made on demand is as good as a kept one.
+impl crate::sync::trace::Sealed for Process {
+    fn trace_id(&self) -> crate::sync::trace::Id {
+        crate::sync::trace::Id::new("Process")
+    }
+}
+
 struct Inner {
     /// The registered name of the entry point the child runs.
     entry: String,
@@ -281,7 +289,7 @@ impl Process {
             &self.inner.finished,
             self.inner.state.lock(),
             &mut Deadline::never(),
-            Blocking::on(self, "Process", "join"),
+            Blocking::on(self, "join"),
             None,
             |state| match state.phase {
                 Phase::Created => Some(Err(ProcessError::NotStarted { operation: "join" })),
@@ -302,7 +310,7 @@ impl Process {
             &self.inner.finished,
             self.inner.state.lock(),
             &mut Deadline::after(timeout),
-            Blocking::on(self, "Process", "join"),
+            Blocking::on(self, "join"),
             None,
             |state| match state.phase {
                 Phase::Created => Some(Err(ProcessError::NotStarted { operation: "join" })),

@@ -30,7 +30,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use crate::sync::{spin, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
+use crate::sync::{spin, trace, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
 
 /// A first-in, first-out queue, Python's `queue.Queue(maxsize)`.
 ///
@@ -144,7 +144,15 @@ pub struct GenericQueue<T, S> {
     /// full, watches it for a moment before blocking (on real threads only; see
     /// [`spin`](crate::sync::spin)).
     len: spin::Hint,
+    /// The queue in the checker-build trace.
+    id: trace::Id,
     _items: PhantomData<fn(T) -> T>,
+}
+
+impl<T, S> trace::Sealed for GenericQueue<T, S> {
+    fn trace_id(&self) -> trace::Id {
+        self.id
+    }
 }
 
 /// The state, aligned to a cache line of its own, so that the mutex's lock word sits alone on
@@ -183,6 +191,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             not_full: Condvar::new(),
             all_tasks_done: Condvar::new(),
             len: spin::Hint::new(0),
+            id: trace::Id::new(S::NAME),
             _items: PhantomData,
         }
     }
@@ -280,7 +289,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             &self.all_tasks_done,
             self.state.lock(),
             &mut Deadline::never(),
-            Blocking::on(self, S::NAME, "join"),
+            Blocking::on(self, "join"),
             Some(|st: &mut State<S>| &mut st.joiners),
             |st| (st.unfinished_tasks == 0).then_some(()),
         );
@@ -363,7 +372,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
                 &self.not_full,
                 st,
                 &mut deadline,
-                Blocking::on(self, S::NAME, "put"),
+                Blocking::on(self, "put"),
                 Some(|st: &mut State<S>| &mut st.putters),
                 |st| {
                     if st.is_shutdown {
@@ -397,7 +406,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             &self.not_empty,
             st,
             &mut deadline,
-            Blocking::on(self, S::NAME, "get"),
+            Blocking::on(self, "get"),
             Some(|st: &mut State<S>| &mut st.getters),
             |st| match self.take(st) {
                 Some(item) => Some(Ok(item)),

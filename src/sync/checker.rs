@@ -332,6 +332,7 @@ macro_rules! checker_sync {
             use std::time::Duration;
 
             use super::super::clock::{self, Exit};
+            use super::super::trace;
             use super::{Ending, Slot};
 
             pub use super::token;
@@ -372,6 +373,7 @@ macro_rules! checker_sync {
                     F: FnOnce() -> T + Send + 'static,
                     T: Send + 'static,
                 {
+                    let (traced, object) = trace::spawning(self.name.as_deref());
                     let mut builder = $checker::thread::Builder::new();
                     if let Some(name) = self.name {
                         builder = builder.name(name);
@@ -380,17 +382,24 @@ macro_rules! checker_sync {
                     let finished = Arc::clone(&exit);
                     clock::wake_one();
                     let inner = builder.spawn(move || {
-                        /// Tells the clock the thread finished, however it finishes.
+                        /// Tells the clock and the trace the thread finished, however it
+                        /// finishes.
                         struct Finish(Arc<Exit>);
                         impl Drop for Finish {
                             fn drop(&mut self) {
+                                trace::finished();
                                 self.0.finish();
                             }
                         }
+                        trace::started(traced, object);
                         let _finish = Finish(finished);
                         f()
                     })?;
-                    Ok(JoinHandle { inner, exit })
+                    Ok(JoinHandle {
+                        inner,
+                        exit,
+                        object,
+                    })
                 }
             }
 
@@ -398,11 +407,22 @@ macro_rules! checker_sync {
             pub struct JoinHandle<T> {
                 inner: $checker::thread::JoinHandle<T>,
                 exit: Arc<Exit>,
+                /// The thread in the trace.
+                object: trace::Id,
             }
 
             impl<T> JoinHandle<T> {
                 /// Waits for the thread to finish, and returns its result.
                 pub fn join(self) -> std::thread::Result<T> {
+                    /// The trace's record of the wait, ended however the join ends.
+                    struct Joining;
+                    impl Drop for Joining {
+                        fn drop(&mut self) {
+                            trace::unblocked();
+                        }
+                    }
+                    trace::joining(self.object);
+                    let _joining = Joining;
                     self.exit.join();
                     self.inner.join()
                 }

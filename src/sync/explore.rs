@@ -35,6 +35,11 @@ impl Checker {
         Checker::RealThreads
     };
 
+    /// True for loom and shuttle, which explore interleavings; false on real threads.
+    pub fn is_model_checker(self) -> bool {
+        self != Checker::RealThreads
+    }
+
     /// `loom`, `shuttle` or `threads`.
     pub fn name(self) -> &'static str {
         match self {
@@ -229,6 +234,16 @@ impl Explorer {
         self
     }
 
+    /// The search this explorer runs.
+    pub fn search_of(&self) -> Search {
+        self.search
+    }
+
+    /// The timing this explorer explores under.
+    pub fn timing_of(&self) -> Timing {
+        self.timing
+    }
+
     /// The number of executions started so far: read it from another thread to show progress.
     pub fn progress(&self) -> Arc<AtomicUsize> {
         Arc::clone(&self.counter)
@@ -287,8 +302,10 @@ impl Explorer {
                 super::clock::set_timing(timing);
                 super::clock::begin_execution();
             }
+            #[cfg(not(any(loom, shuttle)))]
             let _ = timing;
             program();
+            trace::finished();
             // The main thread is done: the clock may move on for threads still running.
             #[cfg(any(loom, shuttle))]
             super::clock::idle();
@@ -306,7 +323,9 @@ impl Explorer {
                     .cloned()
                     .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                     .unwrap_or_else(|| "panic with a non-text payload".to_owned());
-                if message.starts_with("deadlock") {
+                // Our own record decides, not the checker's words: an execution stopped with
+                // every thread that has not finished waiting on a primitive or a join.
+                if trace::stuck() {
                     Outcome::Deadlock {
                         message,
                         blocked: trace::blocked(),

@@ -2,7 +2,11 @@
 //! explores every interleaving (up to its preemption bound, when one is set).
 
 pub use loom::sync::atomic;
-pub use loom::sync::Arc;
+// std's `Arc`, not loom's: when loom stops an execution with every thread waiting, it unwinds
+// the waiting threads after the execution is gone, and dropping a loom `Arc` then panics inside
+// a destructor, which aborts the process. Reference counts are no part of what this crate's
+// users check, and std's `Arc` is the same in every configuration.
+pub use std::sync::Arc;
 
 super::checker::checker_sync!(loom);
 

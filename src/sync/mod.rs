@@ -134,17 +134,6 @@ pub mod random {
     }
 }
 
-/// The name the trace and the primitives' errors use for the calling thread: its own name, or
-/// `MainThread` for the first thread, as Python calls it.
-#[cfg(any(loom, shuttle))]
-pub(crate) fn current_thread_name() -> ::std::string::String {
-    match thread::current().name() {
-        // std calls its first thread `main`, shuttle `main-thread`, loom leaves it unnamed.
-        None | Some("main") | Some("main-thread") => "MainThread".to_owned(),
-        Some(name) => name.to_owned(),
-    }
-}
-
 /// Runs `release` from a guard's destructor.
 ///
 /// When a loom execution ends in a deadlock, loom unwinds the stacks of the blocked threads

@@ -3,12 +3,20 @@
 //!
 //! Under `--cfg loom` or `--cfg shuttle` the primitives report here when a thread acquires,
 //! releases, starts or stops waiting; programs add their own steps with [`step`] and name their
-//! objects with [`label`]. When a checker reports a deadlock, [`blocked`] tells which threads
-//! were stuck, on what, and what they held: the wait-for graph, from this crate's own record.
+//! primitives with [`label`]. When an execution stops with every thread waiting, [`blocked`]
+//! tells which threads were stuck, on what, and what they held: the wait-for graph, from this
+//! crate's own record.
+//!
+//! Threads are known by identity (the facade's [`thread::token`](super::thread::token)) and
+//! named as Python names them: a thread's own name, else `Thread-1`, `Thread-2`, ... in the
+//! order they were spawned, and `MainThread` for the thread that runs the program. Objects
+//! are known by a number each gets when it is made, in that execution: an object made after
+//! another was dropped is a new object, even at the same address. Unlabelled objects are
+//! called by their kind and their number among objects of that kind, such as `Lock#2`.
 //!
 //! All of a checker's threads run on one operating-system thread, so the record is kept per
-//! operating-system thread: checker tests running in parallel do not mix their records. Call
-//! [`reset`] at the start of each execution.
+//! operating-system thread: checker tests running in parallel do not mix their records. The
+//! explorer starts a new record at the start of each execution.
 //!
 //! In a normal build nothing is recorded and every function here does nothing, at no cost.
 
@@ -17,7 +25,7 @@ use std::fmt;
 /// One recorded step of an execution.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
-    /// The thread's name (`MainThread` for the unnamed first thread, as in Python).
+    /// The thread's name: its own, or Python's default (`Thread-1`, ..., `MainThread`).
     pub thread: String,
     /// What it did, such as `acquire lock_a` or `read num`.
     pub action: String,
@@ -32,13 +40,14 @@ pub struct Step {
 pub struct Blocked {
     /// The waiting thread's name.
     pub thread: String,
-    /// What it waits for, such as `acquire lock_a` or `wait event`.
+    /// What it waits for, such as `acquire lock_a`, `wait event` or `join Thread-2`.
     pub waits_for: String,
-    /// The label of the object it waits on.
+    /// The name of the object it waits on (for a join, the thread it joins).
     pub object: String,
-    /// The labels of what it holds, sorted.
+    /// The names of what it holds, sorted.
     pub holds: Vec<String>,
-    /// Who holds the object it waits on (for locks), in the order they took it.
+    /// Who holds the object it waits on (for locks: in the order they took it; for a join,
+    /// the thread joined while it runs).
     pub object_held_by: Vec<String>,
 }
 
@@ -66,21 +75,99 @@ impl fmt::Display for Blocked {
     }
 }
 
+/// A primitive the trace can name: every primitive of this crate. See [`label`].
+pub trait Traced: sealed::Sealed {}
+
+impl<T: sealed::Sealed + ?Sized> Traced for T {}
+
+pub(crate) use sealed::{Id, Sealed};
+
+mod sealed {
+    /// An object's identity in the trace: its kind and, in checker builds, the number it got
+    /// when it was made. Nothing at all in a normal build.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Id {
+        #[cfg(any(loom, shuttle))]
+        pub(super) number: usize,
+        #[cfg(any(loom, shuttle))]
+        pub(super) kind: &'static str,
+    }
+
+    /// How a primitive gives its identity to the trace.
+    pub trait Sealed {
+        /// The primitive's identity.
+        fn trace_id(&self) -> Id;
+    }
+}
+
+impl Id {
+    /// A new object of kind `kind` (`Lock`, `Queue`...), numbered in this execution.
+    #[inline(always)]
+    pub(crate) fn new(kind: &'static str) -> Self {
+        #[cfg(any(loom, shuttle))]
+        {
+            record::new_object(kind)
+        }
+        #[cfg(not(any(loom, shuttle)))]
+        {
+            let _ = kind;
+            Self {}
+        }
+    }
+}
+
+/// Implements [`Traced`] for a primitive whose identity is the field path `$($field).+`.
+macro_rules! traced {
+    ($type:ty, $($field:ident).+) => {
+        impl $crate::sync::trace::Sealed for $type {
+            #[inline(always)]
+            fn trace_id(&self) -> $crate::sync::trace::Id {
+                self.$($field).+
+            }
+        }
+    };
+}
+pub(crate) use traced;
+
 #[cfg(any(loom, shuttle))]
 mod record {
-    use super::{Blocked, Step};
+    use super::{Blocked, Id, Step};
     use std::cell::RefCell;
     use std::collections::{BTreeMap, HashMap};
 
+    struct Object {
+        kind: &'static str,
+        /// Its number among the objects of its kind.
+        number: usize,
+        label: Option<String>,
+    }
+
+    struct Thread {
+        name: String,
+        /// The thread as an object: joins wait on it until it finishes.
+        object: Id,
+    }
+
     #[derive(Default)]
     struct Record {
-        labels: HashMap<usize, String>,
-        unnamed: HashMap<&'static str, usize>,
+        /// Object `n` is `objects[n - 1]`.
+        objects: Vec<Object>,
+        per_kind: HashMap<&'static str, usize>,
+        /// token -> the thread, for every thread that has started in this execution.
+        threads: HashMap<usize, Thread>,
+        /// The threads (their objects' numbers) spawned and not finished, started or not.
+        unfinished: Vec<usize>,
+        /// A started thread's object number -> its token.
+        tokens: HashMap<usize, usize>,
+        /// Unnamed threads spawned so far: the next is `Thread-{n + 1}`.
+        unnamed: usize,
         steps: Vec<Step>,
-        /// object -> holders, in acquisition order (a thread appears once per hold).
-        holders: HashMap<usize, Vec<String>>,
-        /// thread -> (object, what it waits for)
-        waiting: BTreeMap<String, (usize, String)>,
+        /// object -> holders' tokens, in acquisition order (a thread appears once per hold).
+        holders: HashMap<usize, Vec<usize>>,
+        /// token -> (object, what it waits for)
+        waiting: BTreeMap<usize, (Id, String)>,
+        /// How many waits ended by timing out.
+        timeouts: usize,
     }
 
     std::thread_local! {
@@ -91,20 +178,58 @@ mod record {
         RECORD.with(|record| f(&mut record.borrow_mut()))
     }
 
+    fn me() -> usize {
+        crate::sync::thread::token()
+    }
+
     impl Record {
-        fn name(&mut self, object: usize, kind: &'static str) -> String {
-            if let Some(name) = self.labels.get(&object) {
-                return name.clone();
+        fn new_object(&mut self, kind: &'static str) -> Id {
+            let number = self.per_kind.entry(kind).or_insert(0);
+            *number += 1;
+            self.objects.push(Object {
+                kind,
+                number: *number,
+                label: None,
+            });
+            Id {
+                number: self.objects.len(),
+                kind,
             }
-            let n = self.unnamed.entry(kind).or_insert(0);
-            *n += 1;
-            let name = format!("{kind}#{n}");
-            self.labels.insert(object, name.clone());
-            name
+        }
+
+        fn object(&self, id: Id) -> Option<&Object> {
+            // An object from an earlier execution (made outside the explorer) is not this one.
+            self.objects
+                .get(id.number.wrapping_sub(1))
+                .filter(|o| o.kind == id.kind)
+        }
+
+        fn name(&self, id: Id) -> String {
+            match self.object(id) {
+                Some(Object {
+                    label: Some(label), ..
+                }) => label.clone(),
+                Some(object) => format!("{}#{}", object.kind, object.number),
+                None => format!("{}#?", id.kind),
+            }
+        }
+
+        fn thread_name(&self, token: usize) -> String {
+            if let Some(thread) = self.threads.get(&token) {
+                return thread.name.clone();
+            }
+            // A thread the record never saw start: the checker's own first thread, or one
+            // spawned around the facade.
+            match crate::sync::thread::current().name() {
+                // std calls its first thread `main`, shuttle `main-thread`, loom leaves it
+                // unnamed.
+                None | Some("main") | Some("main-thread") => "MainThread".to_owned(),
+                Some(name) => name.to_owned(),
+            }
         }
 
         fn push(&mut self, action: String, value: String) {
-            let thread = crate::sync::current_thread_name();
+            let thread = self.thread_name(me());
             self.steps.push(Step {
                 thread,
                 action,
@@ -112,25 +237,99 @@ mod record {
                 at: crate::sync::clock::now(),
             });
         }
+
+        fn start_thread(&mut self, token: usize, name: String, object: Id) {
+            self.tokens.insert(object.number, token);
+            self.threads.insert(token, Thread { name, object });
+        }
+
+        /// Who holds `object` now: its holders, or for a thread, the thread itself until it
+        /// finishes.
+        fn held_by(&self, object: Id) -> Vec<String> {
+            if object.kind == "Thread" {
+                return if self.unfinished.contains(&object.number) {
+                    vec![self.name(object)]
+                } else {
+                    Vec::new()
+                };
+            }
+            self.holders
+                .get(&object.number)
+                .map(|holders| holders.iter().map(|t| self.thread_name(*t)).collect())
+                .unwrap_or_default()
+        }
     }
 
-    pub fn reset() {
-        with(|r| *r = Record::default());
-    }
-
-    pub fn label(object: usize, name: String) {
+    pub(super) fn reset() {
         with(|r| {
-            r.labels.insert(object, name);
+            *r = Record::default();
+            let main = r.new_object("Thread");
+            r.objects[main.number - 1].label = Some("MainThread".to_owned());
+            r.unfinished.push(main.number);
+            r.start_thread(me(), "MainThread".to_owned(), main);
         });
     }
 
-    pub fn step(action: String, value: String) {
+    pub(super) fn new_object(kind: &'static str) -> Id {
+        with(|r| r.new_object(kind))
+    }
+
+    pub(super) fn label(id: Id, name: String) {
+        with(|r| {
+            let number = id.number.wrapping_sub(1);
+            if let Some(object) = r.objects.get_mut(number).filter(|o| o.kind == id.kind) {
+                object.label = Some(name);
+            }
+        });
+    }
+
+    pub(super) fn spawning(name: Option<&str>) -> (String, Id) {
+        with(|r| {
+            let name = match name {
+                Some(name) => name.to_owned(),
+                None => {
+                    r.unnamed += 1;
+                    format!("Thread-{}", r.unnamed)
+                }
+            };
+            let object = r.new_object("Thread");
+            r.objects[object.number - 1].label = Some(name.clone());
+            r.unfinished.push(object.number);
+            (name, object)
+        })
+    }
+
+    pub(super) fn started(name: String, object: Id) {
+        with(|r| r.start_thread(me(), name, object));
+    }
+
+    pub(super) fn joining(object: Id) {
+        let token = me();
+        with(|r| {
+            if r.unfinished.contains(&object.number) {
+                let name = r.name(object);
+                r.waiting.insert(token, (object, format!("join {name}")));
+            }
+        });
+    }
+
+    pub(super) fn finished() {
+        let token = me();
+        with(|r| {
+            r.waiting.remove(&token);
+            if let Some(object) = r.threads.get(&token).map(|t| t.object) {
+                r.unfinished.retain(|o| *o != object.number);
+            }
+        });
+    }
+
+    pub(super) fn step(action: String, value: String) {
         with(|r| r.push(action, value));
     }
 
-    pub fn step_on(object: usize, kind: &'static str, verb: &'static str, detail: String) {
+    pub(super) fn step_on(id: Id, verb: &'static str, detail: String) {
         with(|r| {
-            let name = r.name(object, kind);
+            let name = r.name(id);
             let action = if detail.is_empty() {
                 format!("{verb} {name}")
             } else {
@@ -140,23 +339,23 @@ mod record {
         });
     }
 
-    pub fn acquired(object: usize, kind: &'static str, verb: &'static str) {
-        let thread = crate::sync::current_thread_name();
+    pub(super) fn acquired(id: Id, verb: &'static str) {
+        let token = me();
         with(|r| {
-            let name = r.name(object, kind);
-            r.waiting.remove(&thread);
-            r.holders.entry(object).or_default().push(thread);
+            let name = r.name(id);
+            r.waiting.remove(&token);
+            r.holders.entry(id.number).or_default().push(token);
             r.push(format!("{verb} {name}"), "ok".to_owned());
         });
     }
 
-    pub fn released(object: usize, kind: &'static str, verb: &'static str) {
-        let thread = crate::sync::current_thread_name();
+    pub(super) fn released(id: Id, verb: &'static str) {
+        let token = me();
         with(|r| {
-            let name = r.name(object, kind);
-            if let Some(holders) = r.holders.get_mut(&object) {
+            let name = r.name(id);
+            if let Some(holders) = r.holders.get_mut(&id.number) {
                 // The releasing thread's own hold goes first; any thread may release a Lock.
-                let at = holders.iter().rposition(|h| *h == thread).unwrap_or(0);
+                let at = holders.iter().rposition(|h| *h == token).unwrap_or(0);
                 if at < holders.len() {
                     holders.remove(at);
                 }
@@ -165,55 +364,82 @@ mod record {
         });
     }
 
-    pub fn blocking(object: usize, kind: &'static str, verb: &'static str) {
-        let thread = crate::sync::current_thread_name();
+    pub(super) fn blocking(id: Id, verb: &'static str) {
+        let token = me();
         with(|r| {
-            let name = r.name(object, kind);
-            let held_by = r.holders.get(&object).cloned().unwrap_or_default();
+            let name = r.name(id);
+            let held_by = r.held_by(id);
             let value = if held_by.is_empty() {
                 "blocks".to_owned()
             } else {
                 format!("blocks: held by {}", held_by.join(", "))
             };
-            r.waiting.insert(thread, (object, format!("{verb} {name}")));
+            r.waiting.insert(token, (id, format!("{verb} {name}")));
             r.push(format!("{verb} {name}"), value);
         });
     }
 
-    pub fn unblocked() {
-        let thread = crate::sync::current_thread_name();
+    pub(super) fn unblocked() {
+        let token = me();
         with(|r| {
-            r.waiting.remove(&thread);
+            r.waiting.remove(&token);
         });
     }
 
-    pub fn steps() -> Vec<Step> {
+    pub(super) fn timed_out(id: Id, verb: &'static str) {
+        with(|r| {
+            r.timeouts += 1;
+            let name = r.name(id);
+            r.push(format!("{verb} {name}"), "timed out".to_owned());
+        });
+    }
+
+    pub(super) fn timeouts() -> usize {
+        with(|r| r.timeouts)
+    }
+
+    pub(super) fn steps() -> Vec<Step> {
         with(|r| r.steps.clone())
     }
 
-    pub fn blocked() -> Vec<Blocked> {
+    pub(super) fn stuck() -> bool {
         with(|r| {
-            let waiting: Vec<(String, usize, String)> = r
-                .waiting
-                .iter()
-                .map(|(t, (o, w))| (t.clone(), *o, w.clone()))
-                .collect();
+            !r.unfinished.is_empty()
+                && r.unfinished.iter().all(|object| {
+                    r.tokens
+                        .get(object)
+                        .is_some_and(|token| r.waiting.contains_key(token))
+                })
+        })
+    }
+
+    pub(super) fn blocked() -> Vec<Blocked> {
+        with(|r| {
+            // In the order the threads were spawned (their objects' numbers), the main thread
+            // first: the same in every execution, whatever the checker's thread ids.
+            let mut waiting: Vec<_> = r.waiting.iter().collect();
+            waiting.sort_by_key(|(token, _)| r.threads.get(token).map(|t| t.object.number));
             waiting
                 .into_iter()
-                .map(|(thread, object, waits_for)| {
-                    let mut holds: Vec<(usize, String)> = Vec::new();
-                    for (obj, holders) in &r.holders {
-                        if holders.contains(&thread) {
-                            holds.push((*obj, r.labels.get(obj).cloned().unwrap_or_default()));
-                        }
-                    }
-                    holds.sort_by(|a, b| a.1.cmp(&b.1));
+                .map(|(token, (object, waits_for))| {
+                    let mut holds: Vec<String> = r
+                        .holders
+                        .iter()
+                        .filter(|(_, holders)| holders.contains(token))
+                        .map(|(number, _)| {
+                            r.name(Id {
+                                number: *number,
+                                kind: r.objects[*number - 1].kind,
+                            })
+                        })
+                        .collect();
+                    holds.sort();
                     Blocked {
-                        object: r.labels.get(&object).cloned().unwrap_or_default(),
-                        object_held_by: r.holders.get(&object).cloned().unwrap_or_default(),
-                        thread,
-                        waits_for,
-                        holds: holds.into_iter().map(|(_, name)| name).collect(),
+                        thread: r.thread_name(*token),
+                        waits_for: waits_for.clone(),
+                        object: r.name(*object),
+                        holds,
+                        object_held_by: r.held_by(*object),
                     }
                 })
                 .collect()
@@ -223,50 +449,53 @@ mod record {
 
 #[cfg(not(any(loom, shuttle)))]
 mod record {
-    use super::{Blocked, Step};
+    use super::{Blocked, Id, Step};
 
     #[inline(always)]
-    pub fn reset() {}
+    pub(super) fn reset() {}
     #[inline(always)]
-    pub fn label(_object: usize, _name: String) {}
+    pub(super) fn label(_id: Id, _name: String) {}
     #[inline(always)]
-    pub fn step(_action: String, _value: String) {}
+    pub(super) fn step(_action: String, _value: String) {}
     #[inline(always)]
-    pub fn step_on(_object: usize, _kind: &'static str, _verb: &'static str, _detail: String) {}
+    pub(super) fn step_on(_id: Id, _verb: &'static str, _detail: String) {}
     #[inline(always)]
-    pub fn acquired(_object: usize, _kind: &'static str, _verb: &'static str) {}
+    pub(super) fn acquired(_id: Id, _verb: &'static str) {}
     #[inline(always)]
-    pub fn released(_object: usize, _kind: &'static str, _verb: &'static str) {}
+    pub(super) fn released(_id: Id, _verb: &'static str) {}
     #[inline(always)]
-    pub fn blocking(_object: usize, _kind: &'static str, _verb: &'static str) {}
+    pub(super) fn blocking(_id: Id, _verb: &'static str) {}
     #[inline(always)]
-    pub fn unblocked() {}
-    pub fn steps() -> Vec<Step> {
+    pub(super) fn unblocked() {}
+    #[inline(always)]
+    pub(super) fn timed_out(_id: Id, _verb: &'static str) {}
+    pub(super) fn timeouts() -> usize {
+        0
+    }
+    pub(super) fn steps() -> Vec<Step> {
         Vec::new()
     }
-    pub fn blocked() -> Vec<Blocked> {
+    pub(super) fn stuck() -> bool {
+        false
+    }
+    pub(super) fn blocked() -> Vec<Blocked> {
         Vec::new()
     }
-}
-
-/// The address that identifies `object` in the record.
-pub(crate) fn address<T: ?Sized>(object: &T) -> usize {
-    (object as *const T).cast::<()>() as usize
 }
 
 /// True in checker builds, where this module records; false in a normal build.
-pub const ENABLED: bool = cfg!(any(loom, shuttle));
+pub(crate) const ENABLED: bool = cfg!(any(loom, shuttle));
 
-/// Forgets everything recorded on this operating-system thread: call it as each execution starts.
-pub fn reset() {
+/// Starts a new record for an execution run by the calling thread, `MainThread`.
+pub(crate) fn reset() {
     record::reset();
 }
 
-/// Names `object` in the record (`lock_a`, `event`...). Unnamed objects are called by their
-/// kind and a number, such as `Lock#1`.
-pub fn label<T: ?Sized>(object: &T, name: impl Into<String>) {
+/// Names `primitive` in the trace (`lock_a`, `event`...) for the rest of the execution.
+/// Unlabelled primitives are called by their kind and number, such as `Lock#1`.
+pub fn label<T: Traced + ?Sized>(primitive: &T, name: impl Into<String>) {
     if ENABLED {
-        record::label(address(object), name.into());
+        record::label(primitive.trace_id(), name.into());
     }
 }
 
@@ -277,61 +506,107 @@ pub fn step(action: impl Into<String>, value: impl fmt::Display) {
     }
 }
 
-/// The steps recorded so far, in the order they happened.
+/// The action of a step that [`print`] records.
+pub(crate) const PRINT: &str = "print";
+
+/// Records a line the program prints (Python's `print(line)`): a step of the calling thread,
+/// and a line of the execution's output, which a [`Check`](crate::check::Check) can collect.
+pub fn print(line: impl fmt::Display) {
+    step(PRINT, line);
+}
+
+/// The steps recorded so far in this execution, in the order they happened.
 pub fn steps() -> Vec<Step> {
     record::steps()
 }
 
-/// The threads waiting now, each with what it waits for and what it holds: after a checker
-/// reports a deadlock, this is the wait-for graph.
+/// The threads waiting now, each with what it waits for and what it holds: when an execution
+/// stops with every thread waiting, this is the wait-for graph.
 pub fn blocked() -> Vec<Blocked> {
     record::blocked()
 }
 
-/// Records a step of the calling thread on `object`, a primitive of kind `kind`, that changes
-/// nobody's holds or waits: a nested acquire of a reentrant lock (`acquire r_lock (count 2)`),
-/// a notify. The action is `verb`, the object's label, then `detail` unless it is empty.
-#[inline(always)]
-pub fn step_on<T: ?Sized>(
-    object: &T,
-    kind: &'static str,
-    verb: &'static str,
-    detail: impl fmt::Display,
-) {
-    if ENABLED {
-        record::step_on(address(object), kind, verb, detail.to_string());
+/// Whether every thread of the execution that has started and not finished is waiting on a
+/// primitive or a join: the execution can go no further without a timeout.
+pub(crate) fn stuck() -> bool {
+    record::stuck()
+}
+
+/// How many waits of this execution ended by timing out.
+pub(crate) fn timeouts() -> usize {
+    record::timeouts()
+}
+
+/// The name and identity for a thread about to be spawned: `name`, or the next `Thread-N`.
+#[cfg(any(loom, shuttle))]
+pub(crate) fn spawning(name: Option<&str>) -> (String, Id) {
+    record::spawning(name)
+}
+
+/// The calling thread, just spawned with `name` and `object` from [`spawning`], has started.
+#[cfg(any(loom, shuttle))]
+pub(crate) fn started(name: String, object: Id) {
+    record::started(name, object);
+}
+
+/// The calling thread has finished: it no longer runs, holds itself or waits. A thread that
+/// finishes by panicking is left as it was: it did not finish its work, and a checker may be
+/// unwinding it after its execution is gone.
+pub(crate) fn finished() {
+    #[cfg(any(loom, shuttle))]
+    if !std::thread::panicking() {
+        record::finished();
     }
 }
 
-/// Records that the calling thread now holds `object`, a primitive of kind `kind`
-/// (`verb` describes how, such as `acquire`). The primitives call this; code that builds its
-/// own blocking objects may too.
-#[inline(always)]
-pub fn acquired<T: ?Sized>(object: &T, kind: &'static str, verb: &'static str) {
-    record::acquired(address(object), kind, verb);
+/// The calling thread joins the thread `object`: recorded as waiting for it while it runs (no
+/// step is recorded: a join shows in the trace only when an execution stops in it).
+#[cfg(any(loom, shuttle))]
+pub(crate) fn joining(object: Id) {
+    record::joining(object);
 }
 
-/// Records that `object` was released by the calling thread (or, for a `Lock`, on its behalf).
+/// Records a step of the calling thread on `id` that changes nobody's holds or waits: a nested
+/// acquire of a reentrant lock (`acquire r_lock (count 2)`), a notify. The action is `verb`,
+/// the object's name, then `detail` unless it is empty.
 #[inline(always)]
-pub fn released<T: ?Sized>(object: &T, kind: &'static str, verb: &'static str) {
-    record::released(address(object), kind, verb);
+pub(crate) fn step_on(id: Id, verb: &'static str, detail: impl fmt::Display) {
+    if ENABLED {
+        record::step_on(id, verb, detail.to_string());
+    }
 }
 
-/// Records that the calling thread is about to block on `object` (`verb`: `acquire`, `wait`...).
+/// Records that the calling thread now holds `id` (`verb` says how, such as `acquire`).
 #[inline(always)]
-pub fn blocking<T: ?Sized>(object: &T, kind: &'static str, verb: &'static str) {
-    record::blocking(address(object), kind, verb);
+pub(crate) fn acquired(id: Id, verb: &'static str) {
+    record::acquired(id, verb);
 }
 
-/// [`blocking`] for the object at `object`, an address from [`address`].
+/// Records that `id` was released by the calling thread (or, for a `Lock`, on its behalf).
 #[inline(always)]
-pub(crate) fn blocking_at(object: usize, kind: &'static str, verb: &'static str) {
-    record::blocking(object, kind, verb);
+pub(crate) fn released(id: Id, verb: &'static str) {
+    record::released(id, verb);
+}
+
+/// Records that the calling thread is about to block on `id` (`verb`: `acquire`, `wait`...).
+#[inline(always)]
+pub(crate) fn blocking(id: Id, verb: &'static str) {
+    record::blocking(id, verb);
 }
 
 /// Records that the calling thread stopped waiting without acquiring anything (a wait that was
-/// notified, or timed out).
+/// notified, or timed out). Not while the thread panics: a checker that stops an execution
+/// with every thread waiting may unwind the waiting threads, and the record of their waits must
+/// stay as it was.
 #[inline(always)]
-pub fn unblocked() {
-    record::unblocked();
+pub(crate) fn unblocked() {
+    if !std::thread::panicking() {
+        record::unblocked();
+    }
+}
+
+/// Records that the calling thread's wait to `verb` `id` timed out.
+#[inline(always)]
+pub(crate) fn timed_out(id: Id, verb: &'static str) {
+    record::timed_out(id, verb);
 }

@@ -99,22 +99,20 @@ impl Deadline {
     }
 }
 
-/// What a thread waiting on a primitive records in the trace: the primitive, its kind (which
-/// names it when it has no label) and what the thread waits to do.
+/// What a thread waiting on a primitive records in the trace: the primitive, and what the
+/// thread waits to do.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Blocking {
-    object: usize,
-    kind: &'static str,
+    object: trace::Id,
     verb: &'static str,
 }
 
 impl Blocking {
-    /// A thread waits on `object`, a primitive of kind `kind`, to `verb` it (`acquire`, `get`).
+    /// A thread waits on `object` to `verb` it (`acquire`, `get`).
     #[inline]
-    pub(crate) fn on<O: ?Sized>(object: &O, kind: &'static str, verb: &'static str) -> Self {
+    pub(crate) fn on(object: &impl trace::Sealed, verb: &'static str) -> Self {
         Self {
-            object: trace::address(object),
-            kind,
+            object: object.trace_id(),
             verb,
         }
     }
@@ -131,7 +129,15 @@ impl Recorded {
     fn block(&mut self) {
         if !self.blocked {
             self.blocked = true;
-            trace::blocking_at(self.blocking.object, self.blocking.kind, self.blocking.verb);
+            trace::blocking(self.blocking.object, self.blocking.verb);
+        }
+    }
+
+    /// The wait timed out: recorded if the thread had blocked.
+    #[inline]
+    fn timed_out(&self) {
+        if self.blocked {
+            trace::timed_out(self.blocking.object, self.blocking.verb);
         }
     }
 }
@@ -140,8 +146,7 @@ impl Drop for Recorded {
     #[inline]
     fn drop(&mut self) {
         if self.blocked {
-            // Also when a checker unwinds a thread it found deadlocked, after its execution.
-            super::release_in_drop(trace::unblocked);
+            trace::unblocked();
         }
     }
 }
@@ -175,6 +180,7 @@ pub(crate) fn wait_for<'a, T, R>(
             return (guard, Some(result));
         }
         if deadline.passed() {
+            recorded.timed_out();
             return (guard, None);
         }
         recorded.block();

@@ -191,7 +191,7 @@ fn main() -> ExitCode {
                 report.model, report.checker, report.mode, report.timing
             );
             match &report.counterexample {
-                Some(counterexample) => print!("{}", counterexample.render()),
+                Some(counterexample) => print!("{counterexample}"),
                 None => println!("  no counterexample: the claim {}\n", report.verdict),
             }
         }
@@ -528,7 +528,7 @@ fn counterexamples(rows: &[Row]) -> String {
             report.model, report.claim, report.verdict, report.checker, report.mode, report.timing
         );
         if let Some(counterexample) = &report.counterexample {
-            out.push_str(&counterexample.render());
+            out.push_str(&counterexample.to_string());
         }
     }
     out

@@ -1,0 +1,310 @@
+//! The README's guide, "Check your own code": three programs that are not from the tutorial,
+//! each checked with [`Check`], with the verdict the checkers reach.
+//!
+//! Under `--cfg loom` every test here explores every interleaving, and under `--cfg shuttle`
+//! every interleaving with at most two preemptions ([`check`]): the broken programs are
+//! refuted with their counterexample, the fixed ones proved (by loom). On real threads the fixed programs run as stress tests (a broken one would hang
+//! there, so only the checkers run those).
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use threadproof::check::{Check, Checker, Search, Verdict};
+use threadproof::sync::atomic::{AtomicUsize, Ordering};
+use threadproof::sync::{thread, Arc};
+use threadproof::{trace, Condition, Lock};
+
+/// The preemption bound of the searches under shuttle.
+const SHUTTLE_BOUND: usize = 2;
+
+/// Every interleaving under loom, which is a proof. shuttle's depth-first search has no
+/// partial-order reduction and walks every order of every step, so there it is bounded to
+/// `shuttle_bound` preemptions: every interleaving in which at most that many times a thread
+/// that could go on is switched away from.
+fn check(shuttle_bound: usize) -> Check {
+    let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(shuttle_bound);
+    Check::with_search(Search::Exhaustive { preemption_bound })
+}
+
+// ---- 1. A bounded buffer on one condition ---------------------------------------------------
+
+/// A buffer of at most `capacity` items whose producers and consumers share one condition.
+/// With `notify(1)`, a consumer's wake-up can reach another consumer instead of the waiting
+/// producer; `notify_all` wakes everyone, and each rechecks its own predicate.
+struct Buffer {
+    items: Condition<VecDeque<u32>>,
+    capacity: usize,
+    wake_all: bool,
+}
+
+impl Buffer {
+    fn new(capacity: usize, wake_all: bool) -> Arc<Self> {
+        let buffer = Arc::new(Self {
+            items: Condition::new(VecDeque::new()),
+            capacity,
+            wake_all,
+        });
+        trace::label(&buffer.items, "items");
+        buffer
+    }
+
+    fn put(&self, item: u32) {
+        let mut items = self.items.lock();
+        while items.len() == self.capacity {
+            items.wait();
+        }
+        items.push_back(item);
+        self.wake(&mut items);
+    }
+
+    fn get(&self) -> u32 {
+        let mut items = self.items.lock();
+        while items.is_empty() {
+            items.wait();
+        }
+        let item = items.pop_front().expect("not empty");
+        self.wake(&mut items);
+        item
+    }
+
+    fn wake(&self, items: &mut threadproof::ConditionGuard<'_, VecDeque<u32>>) {
+        if self.wake_all {
+            items.notify_all();
+        } else {
+            items.notify(1);
+        }
+    }
+}
+
+/// One producer puts two items into a buffer of one; two consumers take one each. Returns the
+/// sum of what they took.
+fn bounded_buffer(wake_all: bool) -> u32 {
+    let buffer = Buffer::new(1, wake_all);
+    let consumers: Vec<_> = (0..2)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.get())
+        })
+        .collect();
+    let producer = {
+        let buffer = buffer.clone();
+        thread::spawn(move || {
+            buffer.put(1);
+            buffer.put(2);
+        })
+    };
+    producer.join().unwrap();
+    consumers.into_iter().map(|c| c.join().unwrap()).sum()
+}
+
+#[cfg(any(loom, shuttle))]
+#[test]
+fn a_buffer_that_notifies_one_can_hang_with_everyone_asleep() {
+    let report = check(SHUTTLE_BOUND)
+        .run(|| {
+            bounded_buffer(false);
+        })
+        .expect(Verdict::Hangs);
+    let ending = &report.counterexample.as_ref().expect("a hang").ending;
+    // The producer waits for room, and the consumer left waits for an item: the wake-up that
+    // should have reached the producer went to the other consumer.
+    assert!(
+        ending.contains("Thread-3 is blocked in `wait items`")
+            && (ending.contains("Thread-1 is blocked in `wait items`")
+                || ending.contains("Thread-2 is blocked in `wait items`")),
+        "{report}"
+    );
+    println!("{report}");
+}
+
+#[test]
+fn a_buffer_that_notifies_all_delivers_both_items() {
+    let report = check(SHUTTLE_BOUND)
+        .run_claim(|| bounded_buffer(true), |sum| *sum == 3)
+        .expect(Verdict::Holds);
+    assert_eq!(
+        report.is_proof(),
+        Checker::CURRENT == Checker::Loom,
+        "{report}"
+    );
+    println!("{report}");
+}
+
+// ---- 2. A bank transfer ---------------------------------------------------------------------
+
+/// An account: its id, a lock, and a balance that only the lock's holder touches.
+struct Account {
+    id: usize,
+    lock: Lock,
+    balance: AtomicUsize,
+}
+
+fn accounts(balances: &[usize]) -> Arc<Vec<Account>> {
+    let accounts: Vec<Account> = balances
+        .iter()
+        .enumerate()
+        .map(|(id, &balance)| Account {
+            id,
+            lock: Lock::new(),
+            balance: AtomicUsize::new(balance),
+        })
+        .collect();
+    for account in &accounts {
+        trace::label(&account.lock, format!("account{}", account.id));
+    }
+    Arc::new(accounts)
+}
+
+/// Moves `amount` from `from` to `to`, holding both accounts' locks: taken in argument order,
+/// or with `ordered`, lowest id first.
+fn transfer(from: &Account, to: &Account, amount: usize, ordered: bool) {
+    let (first, second) = if ordered && to.id < from.id {
+        (to, from)
+    } else {
+        (from, to)
+    };
+    let _first = first.lock.lock();
+    let _second = second.lock.lock();
+    let left = from.balance.load(Ordering::Relaxed) - amount;
+    from.balance.store(left, Ordering::Relaxed);
+    let credited = to.balance.load(Ordering::Relaxed) + amount;
+    to.balance.store(credited, Ordering::Relaxed);
+}
+
+/// Two transfers cross: 30 from account 0 to account 1, and 20 back. Returns the total.
+fn crossing_transfers(ordered: bool) -> usize {
+    let bank = accounts(&[100, 100]);
+    let there = {
+        let bank = bank.clone();
+        thread::spawn(move || transfer(&bank[0], &bank[1], 30, ordered))
+    };
+    let back = {
+        let bank = bank.clone();
+        thread::spawn(move || transfer(&bank[1], &bank[0], 20, ordered))
+    };
+    there.join().unwrap();
+    back.join().unwrap();
+    bank.iter().map(|a| a.balance.load(Ordering::Relaxed)).sum()
+}
+
+#[cfg(any(loom, shuttle))]
+#[test]
+fn transfers_that_lock_in_argument_order_deadlock_when_they_cross() {
+    let report = check(SHUTTLE_BOUND)
+        .run(|| {
+            crossing_transfers(false);
+        })
+        .expect(Verdict::Deadlocks);
+    assert_eq!(
+        report.counterexample.as_ref().expect("a deadlock").ending,
+        "deadlock: Thread-1 holds account0 and waits for account1; \
+         Thread-2 holds account1 and waits for account0",
+        "{report}"
+    );
+    println!("{report}");
+}
+
+#[test]
+fn transfers_that_lock_in_id_order_finish_and_conserve_the_total() {
+    let report = check(SHUTTLE_BOUND)
+        .run_claim(|| crossing_transfers(true), |total| *total == 200)
+        .expect(Verdict::Holds);
+    assert_eq!(
+        report.is_proof(),
+        Checker::CURRENT == Checker::Loom,
+        "{report}"
+    );
+    println!("{report}");
+}
+
+// ---- 3. A lock tried with a timeout --------------------------------------------------------
+
+/// Two threads each try the lock for 10 ms and, holding it, add one to a shared count with a
+/// read and a separate write. `acquire_timeout` says whether it got the lock: a thread that
+/// ignores the answer (`checks = false`) updates without the lock when its wait times out,
+/// and its update can overlap the holder's.
+/// Returns the count and how many threads got the lock.
+fn tried_updates(checks: bool) -> Updates {
+    let lock = Arc::new(Lock::new());
+    trace::label(&*lock, "lock");
+    let count = Arc::new(AtomicUsize::new(0));
+    let acquired = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (0..2)
+        .map(|_| {
+            let (lock, count, acquired) = (lock.clone(), count.clone(), acquired.clone());
+            thread::spawn(move || {
+                let got = lock.acquire_timeout(Duration::from_millis(10));
+                if got {
+                    acquired.fetch_add(1, Ordering::SeqCst);
+                }
+                if got || !checks {
+                    let read = count.load(Ordering::SeqCst);
+                    trace::step("read count", read);
+                    count.store(read + 1, Ordering::SeqCst);
+                    trace::step("write count", read + 1);
+                }
+                if got {
+                    lock.release().expect("held");
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    Updates {
+        count: count.load(Ordering::SeqCst),
+        acquired: acquired.load(Ordering::SeqCst),
+    }
+}
+
+/// The count and how many threads got the lock, as the report's outcome shows them.
+struct Updates {
+    count: usize,
+    acquired: usize,
+}
+
+impl std::fmt::Display for Updates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "count = {}, lock acquired {} times",
+            self.count, self.acquired
+        )
+    }
+}
+
+#[cfg(any(loom, shuttle))]
+#[test]
+fn updates_that_ignore_a_timed_out_acquire_lose_one() {
+    let report = check(SHUTTLE_BOUND)
+        .run_claim(|| tried_updates(false), |updates| updates.count == 2)
+        .expect(Verdict::Violated);
+    // One wait timed out while the other thread held the lock, the thread updated anyway,
+    // and the two updates overlapped.
+    assert!(
+        report
+            .outcomes
+            .contains_key("count = 1, lock acquired 1 times"),
+        "{report}"
+    );
+    assert!(report.timed_out > 0, "{report}");
+    println!("{report}");
+}
+
+#[test]
+fn updates_that_check_the_acquire_count_exactly_the_holders() {
+    let report = check(SHUTTLE_BOUND)
+        .run_claim(
+            || tried_updates(true),
+            |updates| updates.count == updates.acquired,
+        )
+        .expect(Verdict::Holds);
+    if Checker::CURRENT.is_model_checker() {
+        // Both ways the wait can end are explored: both threads get the lock, or one times
+        // out and leaves the count alone.
+        assert!(report.outcomes.len() >= 2, "{report}");
+        assert!(report.timed_out > 0, "{report}");
+    }
+    println!("{report}");
+}
