@@ -14,7 +14,7 @@ mod tutorial {
 
     use serde::{Deserialize, Serialize};
     use threadproof::process::{self, current_process, EntryPoints, Process, Run};
-    use threadproof::ProcessError;
+    use threadproof::process::ProcessError;
 
     /// Python's `time.ctime()`: the local time as `Fri Aug  3 17:00:40 2018`.
     fn ctime() -> String {
@@ -47,7 +47,7 @@ mod tutorial {
 }
 
 #[cfg(all(unix, not(any(loom, shuttle))))]
-fn main() -> Result<(), threadproof::ProcessError> {
+fn main() -> Result<(), threadproof::process::ProcessError> {
     tutorial::main()
 }
 

@@ -18,7 +18,7 @@ mod tutorial {
     use std::time::Duration;
 
     use threadproof::process::{self, Entry, EntryPoints, Process};
-    use threadproof::ProcessError;
+    use threadproof::process::ProcessError;
 
     fn info(title: String) {                                   // def info(title):
         println!("进程名称 : {title}");                        //     print(f'进程名称 : {title}')
@@ -38,7 +38,7 @@ mod tutorial {
 }
 
 #[cfg(all(unix, not(any(loom, shuttle))))]
-fn main() -> Result<(), threadproof::ProcessError> {
+fn main() -> Result<(), threadproof::process::ProcessError> {
     tutorial::main()
 }
 

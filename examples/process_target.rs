@@ -18,7 +18,7 @@ mod tutorial {
     use std::time::Duration;
 
     use threadproof::process::{self, Entry, EntryPoints, Process};
-    use threadproof::ProcessError;
+    use threadproof::process::ProcessError;
 
     /// Python's `time.ctime()`: the local time as `Fri Aug  3 16:52:17 2018`.
     fn ctime() -> String {
@@ -48,7 +48,7 @@ mod tutorial {
 }
 
 #[cfg(all(unix, not(any(loom, shuttle))))]
-fn main() -> Result<(), threadproof::ProcessError> {
+fn main() -> Result<(), threadproof::process::ProcessError> {
     tutorial::main()
 }
 

@@ -23,10 +23,10 @@
 //! | `threading.Barrier(n)`               | [`Barrier`]                          |
 //! | `threading.Barrier(n, action)`       | [`Barrier::with_action`]             |
 //! | `threading.BrokenBarrierError`       | [`BrokenBarrierError`]               |
-//! | `queue.Queue(maxsize)`               | [`Queue`]                            |
-//! | `queue.LifoQueue(maxsize)`           | [`LifoQueue`]                        |
-//! | `queue.PriorityQueue(maxsize)`       | [`PriorityQueue`]                    |
-//! | `queue.Full`, `Empty`, `ShutDown`    | [`PutError`], [`GetError`]           |
+//! | `queue.Queue(maxsize)`               | [`queue::Queue`]                     |
+//! | `queue.LifoQueue(maxsize)`           | [`queue::LifoQueue`]                 |
+//! | `queue.PriorityQueue(maxsize)`       | [`queue::PriorityQueue`]             |
+//! | `queue.Full`, `Empty`, `ShutDown`    | [`queue::PutError`], [`queue::GetError`] |
 //! | `multiprocessing.Process(target=f)`  | [`process::Process`] (Unix, real-thread builds) |
 //!
 //! | `time.sleep(d)`                      | [`sync::thread::sleep`]              |
@@ -46,7 +46,7 @@
 pub mod check;
 pub mod queue;
 pub mod sync;
-pub use sync::{explore, trace};
+pub mod trace;
 
 #[cfg(all(unix, not(any(loom, shuttle))))]
 pub mod process;
@@ -65,9 +65,5 @@ pub use condition::{Condition, ConditionGuard};
 pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
 pub use event::Event;
 pub use lock::{Lock, LockGuard};
-pub use queue::{GetError, LifoQueue, PriorityQueue, PutError, Queue, TaskDoneError};
 pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{BoundedSemaphore, BoundedSemaphorePermit, Semaphore, SemaphorePermit};
-
-#[cfg(all(unix, not(any(loom, shuttle))))]
-pub use process::ProcessError;

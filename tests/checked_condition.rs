@@ -18,7 +18,7 @@ use threadproof::sync::thread::JoinHandle;
 use threadproof::{trace, Condition};
 
 mod common;
-use common::{assert_passed, explorer, spawn};
+use common::{assert_passed, check, spawn};
 
 /// The preemption bound of shuttle's search of the two-waiter models, which loom exhausts
 /// without one: shuttle's depth-first search has no partial-order reduction, and these models
@@ -88,7 +88,7 @@ impl Model {
 #[test]
 fn notify_1_wakes_exactly_one_waiter_the_first_to_wait_shuttle_bounded_4() {
     // C24: Thread-1 waits, then Thread-2; notify(1), notify(1).
-    let run = explorer(None, SHUTTLE_BOUND).run(|| {
+    let run = check(None, SHUTTLE_BOUND).run(|| {
         let model = Model::new();
         let first = model.waiter(1);
         let second = model.waiter(2);
@@ -104,7 +104,7 @@ fn notify_1_wakes_exactly_one_waiter_the_first_to_wait_shuttle_bounded_4() {
 #[test]
 fn notify_all_wakes_every_waiter_shuttle_bounded_4() {
     // C24: both waiters must come back from one notify_all, or the checker reports a deadlock.
-    let run = explorer(None, SHUTTLE_BOUND).run(|| {
+    let run = check(None, SHUTTLE_BOUND).run(|| {
         let model = Model::new();
         let first = model.waiter(1);
         let second = model.waiter(2);
@@ -125,7 +125,7 @@ fn notify_2_of_three_waiters_wakes_the_first_two_bounded_loom_3_shuttle_2() {
     // C24 with three waiters: notify(2) wakes Thread-1 and Thread-2, and Thread-3 waits for
     // the next notify. Too many schedules to exhaust: both checkers search it up to a
     // preemption bound; the two-waiter models are the proofs.
-    let run = explorer(Some(3), Some(2)).run(|| {
+    let run = check(Some(3), Some(2)).run(|| {
         let model = Model::new();
         let waiters: Vec<_> = (1..=3).map(|id| model.waiter(id)).collect();
         model.notify(2, 3);
@@ -143,7 +143,7 @@ fn wait_for_sees_the_state_that_notified_it() {
     // The consumer of the `Condition` docs: a producer appends and notifies; the consumer's
     // wait_for returns with the item whichever runs first (C26: the predicate is checked
     // before waiting, so a notify that came first is not needed).
-    let run = explorer(None, None).run(|| {
+    let run = check(None, None).run(|| {
         let items = Arc::new(Condition::new(Vec::new()));
         trace::label(&*items, "items");
         let producer = {

@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use threadproof::explore::Explorer;
+use threadproof::check::Check;
 use threadproof::sync::thread;
 use threadproof::trace;
 use threadproof::Event;
@@ -16,7 +16,7 @@ use common::{assert_passed, spawn};
 
 #[test]
 fn c39_set_releases_every_waiter() {
-    let run = Explorer::exhaustive().run(|| {
+    let run = Check::new().run(|| {
         let event = Arc::new(Event::new());
         let workers = vec![
             {
@@ -42,7 +42,7 @@ static BOTH_WERE_WAITING: AtomicUsize = AtomicUsize::new(0);
 
 #[test]
 fn c41_set_then_clear_releases_the_threads_already_waiting() {
-    let run = Explorer::exhaustive().run(|| {
+    let run = Check::new().run(|| {
         let event = Arc::new(Event::new());
         let workers = vec![
             {

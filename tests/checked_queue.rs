@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use threadproof::explore::{Explorer, Outcome, Search};
+use threadproof::check::{Check, Search, Verdict};
 use threadproof::queue::{GetError, PutError, Queue, TaskDoneError};
 use threadproof::sync::thread;
 
@@ -15,7 +15,7 @@ use common::{assert_passed, report};
 
 /// Explores `program` exhaustively and checks that every execution passed.
 fn check(name: &str, program: impl Fn() + Send + Sync + 'static) {
-    assert_passed(name, &Explorer::exhaustive().run(program));
+    assert_passed(name, &Check::new().run(program));
 }
 
 #[test]
@@ -93,14 +93,14 @@ fn two_producers_one_consumer_through_capacity_one_deliver_each_item_once_in_ord
 #[test]
 #[cfg_attr(loom, ignore = "loom has no PCT sampler")]
 fn two_producers_one_consumer_two_items_each_sampled() {
-    let run = Explorer::with_search(Search::Pct {
+    let run = Check::with_search(Search::Pct {
         seed: 61,
         iterations: 50_000,
         depth: 3,
     })
     .run(|| producers_to_one_consumer([2, 2]));
     report("2 producers [2, 2], sampled", &run);
-    assert_eq!(run.outcome, Outcome::Passed);
+    run.expect(Verdict::Holds);
 }
 
 #[test]
@@ -358,8 +358,8 @@ fn c69_c71_shutdown_wakes_every_blocked_get_and_put() {
 }
 
 #[test]
-fn a_get_that_nobody_feeds_is_reported_as_a_deadlock_naming_the_queue() {
-    let run = Explorer::exhaustive().run(|| {
+fn a_get_that_nobody_feeds_is_reported_as_a_hang_naming_the_queue() {
+    let run = Check::new().run(|| {
         let q = Arc::new(Queue::<i32>::new(0));
         threadproof::trace::label(&*q, "jobs");
         let getter = thread::Builder::new()
@@ -371,18 +371,13 @@ fn a_get_that_nobody_feeds_is_reported_as_a_deadlock_naming_the_queue() {
             .unwrap();
         let _ = getter.join();
     });
-    report("deadlock report", &run);
-    match run.outcome {
-        Outcome::Deadlock { blocked, .. } => {
-            let consumer = blocked
-                .iter()
-                .find(|b| b.thread == "consumer")
-                .unwrap_or_else(|| panic!("the consumer is not in {blocked:?}"));
-            assert_eq!(consumer.waits_for, "get jobs");
-            assert_eq!(consumer.object, "jobs");
-        }
-        other => panic!("expected a deadlock, got {other:?}"),
-    }
+    report("hang report", &run);
+    let run = run.expect(Verdict::Hangs);
+    assert_eq!(
+        run.counterexample.as_ref().expect("a hang").ending,
+        "hang: consumer is blocked in `get jobs`, and no other thread is left to wake it",
+        "{run}"
+    );
 }
 
 /// What every queue kind must do with the items `in_order` gave it, one thread alone, inside

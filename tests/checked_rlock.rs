@@ -14,13 +14,13 @@ use threadproof::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use threadproof::{trace, RLock, ReleaseError};
 
 mod common;
-use common::{assert_passed, explorer, spawn};
+use common::{assert_passed, check, spawn};
 
 #[test]
 fn rlock_nested_acquires_exclude_other_threads_and_count_back_to_zero_shuttle_bounded_4() {
     // The tutorial's `action_a` with `r_lock`: each thread takes the lock twice, updates `num`
     // inside (a read and a separate write), and releases twice. C14, C17.
-    let run = explorer(None, Some(4)).run(|| {
+    let run = check(None, Some(4)).run(|| {
         let r_lock = Arc::new(RLock::new());
         let num = Arc::new(AtomicUsize::new(100));
         trace::label(&*r_lock, "r_lock");
@@ -56,7 +56,7 @@ fn rlock_is_released_only_by_its_owner_and_only_after_the_last_level_shuttle_bou
     // C15, C16, C17: MainThread holds the lock twice. Thread-1's release is refused whenever
     // it runs; its acquire waits for MainThread's second release; after its own balanced
     // release, a further one is refused again.
-    let run = explorer(None, Some(6)).run(|| {
+    let run = check(None, Some(6)).run(|| {
         let r_lock = Arc::new(RLock::new());
         let main_done = Arc::new(AtomicBool::new(false));
         trace::label(&*r_lock, "r_lock");

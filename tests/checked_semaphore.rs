@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicUsize as StdAtomicUsize, Ordering as StdOrdering};
 use std::sync::Arc;
 
-use threadproof::explore::{Exploration, Explorer, Outcome};
+use threadproof::check::{Check, Report, Verdict};
 use threadproof::sync::atomic::{AtomicUsize, Ordering};
 use threadproof::trace;
 use threadproof::{BoundedSemaphore, ReleaseError, Semaphore};
@@ -37,7 +37,7 @@ fn enter(inside: &AtomicUsize) {
 /// of Thread-2 too it took 8.6 million executions (79 s).
 #[test]
 fn semaphore_of_value_two_never_has_three_threads_inside() {
-    let run = Explorer::exhaustive().run(|| {
+    let run = Check::new().run(|| {
         let semaphore = Arc::new(Semaphore::new(2));
         let inside = Arc::new(AtomicUsize::new(0));
         let thread = |name| {
@@ -61,8 +61,8 @@ fn semaphore_of_value_two_never_has_three_threads_inside() {
 
 /// Two threads block on an empty semaphore while the main thread releases `releases` in turn;
 /// no acquire passes before enough permits were released, and none is left waiting.
-fn releases_let_waiters_through(releases: &'static [usize]) -> Exploration {
-    Explorer::exhaustive().run(move || {
+fn releases_let_waiters_through(releases: &'static [usize]) -> Report {
+    Check::new().run(move || {
         let semaphore = Arc::new(Semaphore::new(0));
         // Bookkeeping only: std atomics, which are no scheduling points. All of a checker's
         // threads run on one operating-system thread, so they are exact.
@@ -112,8 +112,8 @@ fn c34_release_n_of_two_lets_both_waiters_through() {
 /// the leaking thread goes first: the checker finds one, and the trace names the semaphore, the
 /// thread waiting for it and the thread holding it.
 #[test]
-fn a_leaked_permit_deadlock_names_the_waiter_and_the_holder() {
-    let run = Explorer::exhaustive().run(|| {
+fn a_leaked_permit_hang_names_the_waiter_and_the_holder() {
+    let run = Check::new().run(|| {
         let semaphore = Arc::new(Semaphore::new(1));
         trace::label(&*semaphore, "semaphore");
         let polite = {
@@ -127,29 +127,30 @@ fn a_leaked_permit_deadlock_names_the_waiter_and_the_holder() {
         polite.join().unwrap();
         leaky.join().unwrap();
     });
-    report(
-        "a_leaked_permit_deadlock_names_the_waiter_and_the_holder",
-        &run,
+    report("a_leaked_permit_hang_names_the_waiter_and_the_holder", &run);
+    // The main thread waits in its join of Thread-1, which waits for the permit that the
+    // finished Thread-2 still holds: no cycle, a hang.
+    let run = run.expect(Verdict::Hangs);
+    let counterexample = run.counterexample.as_ref().expect("a hang");
+    assert_eq!(
+        counterexample.ending,
+        "hang: Thread-1 is blocked in `acquire semaphore`, and no other thread is left to \
+         wake it",
+        "{run}"
     );
-    match &run.outcome {
-        Outcome::Deadlock { blocked, .. } => {
-            // The main thread waits in its join of Thread-1, which waits for the permit
-            // that the finished Thread-2 still holds.
-            assert_eq!(blocked.len(), 2, "{blocked:?}");
-            assert_eq!(blocked[0].thread, "MainThread");
-            assert_eq!(blocked[0].waits_for, "join Thread-1");
-            assert_eq!(blocked[1].thread, "Thread-1");
-            assert_eq!(blocked[1].waits_for, "acquire semaphore");
-            assert_eq!(blocked[1].object_held_by, ["Thread-2"]);
-        }
-        other => panic!("expected a deadlock, got {other:?}"),
-    }
+    assert!(
+        counterexample
+            .steps
+            .iter()
+            .any(|s| s.action == "acquire semaphore" && s.value == "blocks: held by Thread-2"),
+        "{run}"
+    );
     assert!(run.executions > 1);
 }
 
 #[test]
 fn c36_c37_bounded_over_release_fails_and_changes_nothing() {
-    let run = Explorer::exhaustive().run(|| {
+    let run = Check::new().run(|| {
         let semaphore = Arc::new(BoundedSemaphore::new(2));
         let holder = {
             let semaphore = semaphore.clone();

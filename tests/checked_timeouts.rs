@@ -549,8 +549,8 @@ mod virtual_timing {
     use std::time::Duration;
 
     use threadproof::queue::{GetError, Queue};
-    use threadproof::sync::{random, thread, time, Mutex};
-    use threadproof::Event;
+    use threadproof::sync::{random, thread, time};
+    use threadproof::{Condition, Event};
 
     use super::common::{assert_outcomes, assert_virtual_outcomes, spawn};
 
@@ -567,7 +567,7 @@ mod virtual_timing {
 
     /// Two threads sleeping 2 s and 1 s, each logging when it wakes.
     fn two_sleepers() -> String {
-        let log = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::new(Condition::new(Vec::new()));
         let threads: Vec<_> = [("A", 2), ("B", 1)]
             .into_iter()
             .map(|(name, seconds)| {
@@ -611,7 +611,7 @@ mod virtual_timing {
             NO_BOUND,
             &["A@1 B@1", "B@1 A@1"],
             || {
-                let log = Arc::new(Mutex::new(Vec::new()));
+                let log = Arc::new(Condition::new(Vec::new()));
                 let threads: Vec<_> = ["A", "B"]
                     .into_iter()
                     .map(|name| {
@@ -681,8 +681,8 @@ mod virtual_timing {
                 stamp("Empty")
             },
         );
-        let run = super::common::explorer(None, None)
-            .timing(threadproof::explore::Timing::Virtual)
+        let run = super::common::check(None, None)
+            .timing(threadproof::check::Timing::Virtual)
             .run(|| {
                 let queue = Arc::new(Queue::<u32>::new(0));
                 let getter = {
@@ -692,11 +692,7 @@ mod virtual_timing {
                 thread::sleep(secs(1));
                 let _ = getter.join();
             });
-        assert!(
-            matches!(run.outcome, threadproof::explore::Outcome::Deadlock { .. }),
-            "{:?}",
-            run.outcome
-        );
+        run.expect(threadproof::check::Verdict::Hangs);
     }
 
     /// A timed wait woken early is woken when it is woken: the getter gets the item at 1 s
@@ -753,7 +749,7 @@ mod virtual_timing {
     #[test]
     fn random_sleeps_are_explored_choices() {
         let program = || {
-            let log = Arc::new(Mutex::new(Vec::new()));
+            let log = Arc::new(Condition::new(Vec::new()));
             let threads: Vec<_> = ["A", "B"]
                 .into_iter()
                 .map(|name| {

@@ -610,9 +610,6 @@ fn errors_say_what_happened_and_give_the_item_back() {
     assert_eq!(boxed.to_string(), "put on a full queue");
     let _: Box<dyn std::error::Error> = Box::new(GetError::Empty);
     let _: Box<dyn std::error::Error> = Box::new(TaskDoneError);
-    // Exported from the crate root too.
-    let _: threadproof::PutError<u8> = threadproof::PutError::Full(0);
-    let _: threadproof::GetError = threadproof::GetError::Empty;
 }
 
 #[test]

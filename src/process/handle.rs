@@ -29,7 +29,7 @@ use crate::sync::{thread, wait_for, Arc, Blocking, Condvar, Deadline, Mutex};
 /// }
 /// const FUNC1: Entry<String> = Entry::new("func1", func1);
 ///
-/// fn main() -> Result<(), threadproof::ProcessError> {
+/// fn main() -> Result<(), threadproof::process::ProcessError> {
 ///     let _main = process::init(EntryPoints::new().target(FUNC1)); // if __name__ == '__main__':
 ///     let mut process_list = Vec::new();                      //     process_list = []
 ///     for i in 0..3 {                                         //     for i in range(3):

@@ -106,7 +106,7 @@ impl Timing {
 
 /// How an exploration ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Every explored execution finished without a failure.
     Passed,
     /// The checker found an execution in which every unfinished thread was blocked.
@@ -134,39 +134,18 @@ pub enum Outcome {
 
 /// The result of [`Explorer::run`].
 #[derive(Clone, Debug)]
-pub struct Exploration {
-    /// The checker that ran.
-    pub checker: Checker,
-    /// The search it ran.
-    pub search: Search,
-    /// The timing it explored under.
-    pub timing: Timing,
+pub(crate) struct Exploration {
     /// Executions started, including a failing last one.
-    pub executions: usize,
+    pub(crate) executions: usize,
     /// Wall-clock time of the whole exploration.
-    pub elapsed: Duration,
+    pub(crate) elapsed: Duration,
     /// How it ended.
-    pub outcome: Outcome,
-}
-
-impl Exploration {
-    /// True if this was an exhaustive search without a bound under a real checker that passed
-    /// or found its failure: a proof, not a sample.
-    pub fn is_proof(&self) -> bool {
-        self.checker != Checker::RealThreads
-            && matches!(
-                self.search,
-                Search::Exhaustive {
-                    preemption_bound: None
-                }
-            )
-            && !matches!(self.outcome, Outcome::Unsupported { .. })
-    }
+    pub(crate) outcome: Outcome,
 }
 
 /// Runs a program under the configured checker. See the [module docs](self).
 #[derive(Clone)]
-pub struct Explorer {
+pub(crate) struct Explorer {
     search: Search,
     timing: Timing,
     astray: Option<Astray>,
@@ -277,9 +256,6 @@ impl Explorer {
         #[cfg(any(loom, shuttle))]
         super::clock::end_exploration();
         Exploration {
-            checker: Checker::CURRENT,
-            search: self.search,
-            timing: self.timing,
             executions: self.counter.load(Ordering::Relaxed),
             elapsed: start.elapsed(),
             outcome,

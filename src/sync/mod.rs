@@ -1,24 +1,20 @@
 //! The facade: the one module that chooses between real threads and the model checkers.
 //!
-//! Every primitive in this crate is written once, against the names exported here. A normal
-//! build re-exports real threads and `parking_lot`'s mutex and condition variable (poison-free,
-//! and measured faster on the queue benchmarks); `RUSTFLAGS="--cfg loom"` re-exports
-//! [loom](https://docs.rs/loom)'s, and `RUSTFLAGS="--cfg shuttle"` re-exports
+//! Every primitive in this crate is written once, against the names this module defines. A
+//! normal build uses real threads and `parking_lot`'s mutex and condition variable
+//! (poison-free, and measured faster on the queue benchmarks); `RUSTFLAGS="--cfg loom"` uses
+//! [loom](https://docs.rs/loom)'s, and `RUSTFLAGS="--cfg shuttle"` uses
 //! [shuttle](https://docs.rs/shuttle)'s, so the same code is explored over all interleavings.
 //!
-//! The exports are the same in every configuration:
-//! - [`Arc`], [`Mutex`] (its `lock()` returns the guard: a panic never poisons it),
-//!   [`MutexGuard`], [`Condvar`],
-//! - [`atomic`]: `AtomicBool`, `AtomicUsize`, `Ordering`,
+//! What a checked program needs is public, the same in every configuration:
 //! - [`thread`]: `spawn`, `Builder`, `JoinHandle`, `current`, `yield_now`, `sleep`,
-//! - [`trace`]: what the primitives record of holders and waiters in checker builds,
-//! - [`spin`]: a short wait before blocking, on real threads only (none in checker builds),
-//! - [`explore`]: runs a program under the configured checker and returns its verdict,
+//! - [`atomic`]: `AtomicBool`, `AtomicUsize`, `Ordering`, which the checkers explore,
+//! - [`Arc`] (std's, in every configuration),
 //! - [`time`]: the clock as the program sees it; [`random`]: choices the checkers explore.
 //!
-//! Programs checked with loom or shuttle should spawn with [`thread::spawn`] and take thread
-//! identity from [`thread::current`]: all of a checker's threads run on one operating-system
-//! thread, so `std::thread::current()` cannot tell them apart.
+//! Programs checked with loom or shuttle spawn with [`thread::spawn`] and take thread identity
+//! from [`thread::current`]: all of a checker's threads run on one operating-system thread, so
+//! `std::thread::current()` cannot tell them apart.
 //!
 //! Every primitive blocks through one wait, `wait_for`, and says how long it may wait with a
 //! deadline; time is this module's business, never a primitive's. Under the checkers time is
@@ -27,10 +23,10 @@
 //! leave is not a deadlock, because the timeout can still fire; and [`thread::sleep`] takes no
 //! time and is no scheduling point (a sleep touches nothing another thread can see, so a
 //! sleeping thread may run straight on, or be overtaken, as the checker's schedules choose).
-//! An [`explore::Explorer`] can run a program on its own timing instead
-//! ([`explore::Timing::Virtual`]): a virtual clock per execution, on which sleeps and timeouts
-//! take exactly their duration and computation none; [`time::now`] reads it. Random choices
-//! ([`random`]) are explored by the explorer, each value with every interleaving.
+//! A [`Check`](crate::check::Check) can run a program on its own timing instead
+//! ([`Timing::Virtual`](crate::check::Timing::Virtual)): a virtual clock per execution, on
+//! which sleeps and timeouts take exactly their duration and computation none; [`time::now`]
+//! reads it. Random choices ([`random`]) are explored, each value with every interleaving.
 
 #[cfg(all(loom, shuttle))]
 compile_error!("`--cfg loom` and `--cfg shuttle` select different model checkers: pass only one");
@@ -55,14 +51,15 @@ mod shuttle;
 #[cfg(shuttle)]
 use self::shuttle as backend;
 
-pub mod explore;
-pub mod spin;
-pub mod trace;
+pub(crate) mod explore;
+pub(crate) mod spin;
 mod wait;
 
+pub(crate) use crate::trace;
 pub(crate) use wait::{wait_for, Blocking, Deadline};
 
-pub use backend::{Arc, Condvar, Mutex, MutexGuard};
+pub use backend::Arc;
+pub(crate) use backend::{Condvar, Mutex, MutexGuard};
 
 /// Atomic types: `std::sync::atomic`'s, or the checker's, which it explores.
 pub mod atomic {
@@ -72,8 +69,10 @@ pub mod atomic {
 /// Threads: `std::thread`'s, or the checker's simulated ones.
 pub mod thread {
     pub use super::backend::thread::{
-        current, sleep, spawn, token, yield_now, Builder, JoinHandle, Thread, ThreadId,
+        current, sleep, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId,
     };
+
+    pub(crate) use super::backend::thread::token;
 }
 
 /// Time as the program sees it.
@@ -83,7 +82,7 @@ pub mod time {
     /// The time since the execution began (Python's `time.monotonic()`, counted from the
     /// start).
     ///
-    /// Under a checker's virtual timing ([`Timing::Virtual`](super::explore::Timing)) this is
+    /// Under a checker's virtual timing ([`Timing::Virtual`](crate::check::Timing::Virtual)) this is
     /// the execution's virtual clock, which only sleeps and timeouts move; under any timing no
     /// time passes and it is always zero. On real threads it is the time since the first call
     /// in this process.
@@ -105,7 +104,7 @@ pub mod random {
     /// A number in `0..stop`, as Python's `random.randrange(stop)`; `None` if the range is
     /// empty (Python raises `ValueError: empty range for randrange()`).
     ///
-    /// Under a checker, inside [`Explorer::run`](super::explore::Explorer::run), this is a
+    /// Under a checker, inside a [`Check`](crate::check::Check), this is a
     /// choice the exhaustive search explores: every value, each with every interleaving (PCT
     /// samples one value per call). The choice is recorded in the trace. On real threads it is
     /// random.

@@ -2,7 +2,8 @@
 //! schedulers explore the interleavings exhaustively (DFS) or by sampling (PCT).
 
 pub use shuttle::sync::atomic;
-pub use shuttle::sync::Arc;
+// std's `Arc`, as under loom (see there): the same in every configuration.
+pub use std::sync::Arc;
 
 super::checker::checker_sync!(shuttle);
 

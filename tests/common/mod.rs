@@ -10,18 +10,18 @@ pub use timing::*;
 
 #[cfg(any(loom, shuttle))]
 mod checked {
-    use threadproof::explore::{Checker, Exploration, Explorer, Outcome, Search, Timing};
+    use threadproof::check::{Check, Checker, Report, Search, Timing, Verdict};
     use threadproof::sync::thread::{Builder, JoinHandle};
 
     /// An exhaustive search, up to a preemption bound where the test gives one for this
     /// checker (without one, a proof).
-    pub fn explorer(loom_bound: Option<usize>, shuttle_bound: Option<usize>) -> Explorer {
+    pub fn check(loom_bound: Option<usize>, shuttle_bound: Option<usize>) -> Check {
         let preemption_bound = match Checker::CURRENT {
             Checker::Loom => loom_bound,
             Checker::Shuttle => shuttle_bound,
             Checker::RealThreads => None,
         };
-        Explorer::with_search(Search::Exhaustive { preemption_bound })
+        Check::with_search(Search::Exhaustive { preemption_bound })
     }
 
     /// Spawns a checker thread called `name`.
@@ -36,45 +36,33 @@ mod checked {
     }
 
     /// Prints what the checker did (`--nocapture` shows it).
-    pub fn report(name: &str, run: &Exploration) {
-        let search = match run.search {
-            Search::Exhaustive {
-                preemption_bound: Some(bound),
-            } => format!("preemption bound {bound}"),
-            Search::Pct { .. } => "sampled".to_owned(),
-            _ => "no bound".to_owned(),
-        };
+    pub fn report(name: &str, report: &Report) {
         println!(
-            "{name}: {} {} executions in {:.2?} ({search})",
-            run.checker.name(),
-            run.executions,
-            run.elapsed,
+            "{name}: {} {} executions in {:.2?} ({})",
+            report.checker.name(),
+            report.executions,
+            report.elapsed,
+            report.search_described(),
         );
     }
 
-    /// Explores `program` with `explorer`, collecting the outcome each execution returns:
+    /// Explores `program` with `check`, collecting the outcome each execution returns:
     /// every outcome reached, with the number of executions that reached it. Fails the test if
     /// an execution fails (a panic, a deadlock).
     pub fn outcomes(
         name: &str,
-        explorer: Explorer,
+        check: Check,
         program: impl Fn() -> String + Send + Sync + 'static,
     ) -> std::collections::BTreeMap<String, usize> {
-        let seen = std::sync::Arc::new(std::sync::Mutex::new(std::collections::BTreeMap::new()));
-        let record = std::sync::Arc::clone(&seen);
-        let run = explorer.run(move || {
-            let outcome = program();
-            *record.lock().unwrap().entry(outcome).or_insert(0) += 1;
-        });
+        let run = check.run_claim(program, |_| true);
         report(name, &run);
-        assert_eq!(run.outcome, Outcome::Passed, "{name}");
-        let seen = seen.lock().unwrap().clone();
-        println!("{name}: outcomes {seen:?}");
-        seen
+        assert_eq!(run.verdict, Verdict::Holds, "{name}:\n{run}");
+        println!("{name}: outcomes {:?}", run.outcomes);
+        run.outcomes
     }
 
     /// [`outcomes`] of an exhaustive search, up to a preemption bound where the test gives
-    /// one for this checker (see [`explorer`]), which must reach exactly the outcomes
+    /// one for this checker (see [`check`]), which must reach exactly the outcomes
     /// `expected`, each in at least one execution.
     pub fn assert_outcomes(
         name: &str,
@@ -82,17 +70,17 @@ mod checked {
         expected: &[&str],
         program: impl Fn() -> String + Send + Sync + 'static,
     ) {
-        assert_reached(name, explorer(loom_bound, shuttle_bound), expected, program);
+        assert_reached(name, check(loom_bound, shuttle_bound), expected, program);
     }
 
-    /// [`outcomes`] with `explorer`, which must reach exactly the outcomes `expected`.
+    /// [`outcomes`] with `check`, which must reach exactly the outcomes `expected`.
     fn assert_reached(
         name: &str,
-        explorer: Explorer,
+        check: Check,
         expected: &[&str],
         program: impl Fn() -> String + Send + Sync + 'static,
     ) {
-        let seen = outcomes(name, explorer, program);
+        let seen = outcomes(name, check, program);
         let reached: Vec<&str> = seen.keys().map(String::as_str).collect();
         let mut expected = expected.to_vec();
         expected.sort_unstable();
@@ -107,14 +95,14 @@ mod checked {
         expected: &[&str],
         program: impl Fn() -> String + Send + Sync + 'static,
     ) {
-        let explorer = explorer(loom_bound, shuttle_bound).timing(Timing::Virtual);
-        assert_reached(name, explorer, expected, program);
+        let check = check(loom_bound, shuttle_bound).timing(Timing::Virtual);
+        assert_reached(name, check, expected, program);
     }
 
     /// Reports, then checks that every execution passed and that the checker branched.
-    pub fn assert_passed(name: &str, run: &Exploration) {
+    pub fn assert_passed(name: &str, run: &Report) {
         report(name, run);
-        assert_eq!(run.outcome, Outcome::Passed, "{name}");
+        assert_eq!(run.verdict, Verdict::Holds, "{name}:\n{run}");
         assert!(run.executions > 1, "{name}: the checker did not branch");
     }
 }

@@ -7,7 +7,7 @@
 //! tells which threads were stuck, on what, and what they held: the wait-for graph, from this
 //! crate's own record.
 //!
-//! Threads are known by identity (the facade's [`thread::token`](super::thread::token)) and
+//! Threads are known by identity (a number the facade gives each thread) and
 //! named as Python names them: a thread's own name, else `Thread-1`, `Thread-2`, ... in the
 //! order they were spawned, and `MainThread` for the thread that runs the program. Objects
 //! are known by a number each gets when it is made, in that execution: an object made after
@@ -24,7 +24,7 @@ use std::fmt;
 
 /// One recorded step of an execution.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Step {
+pub(crate) struct Step {
     /// The thread's name: its own, or Python's default (`Thread-1`, ..., `MainThread`).
     pub thread: String,
     /// What it did, such as `acquire lock_a` or `read num`.
@@ -234,7 +234,7 @@ mod record {
                 thread,
                 action,
                 value,
-                at: crate::sync::clock::now(),
+                at: crate::sync::time::now(),
             });
         }
 
@@ -516,7 +516,7 @@ pub fn print(line: impl fmt::Display) {
 }
 
 /// The steps recorded so far in this execution, in the order they happened.
-pub fn steps() -> Vec<Step> {
+pub(crate) fn steps() -> Vec<Step> {
     record::steps()
 }
 
