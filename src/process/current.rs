@@ -1,8 +1,9 @@
 //! What a process knows of itself: its name and place in the tree, its parent, its children.
 
 use super::handle::Process;
-use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::Mutex;
+// A count of this process's children, bookkeeping of the real process only.
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// This process, as [`init`](super::init) described it.
 pub(super) struct Me {

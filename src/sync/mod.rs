@@ -51,6 +51,7 @@ mod shuttle;
 #[cfg(shuttle)]
 use self::shuttle as backend;
 
+pub mod atomic;
 pub(crate) mod explore;
 pub(crate) mod spin;
 mod wait;
@@ -60,11 +61,6 @@ pub(crate) use wait::{wait_for, Blocking, Deadline};
 
 pub use backend::Arc;
 pub(crate) use backend::{Condvar, Mutex, MutexGuard};
-
-/// Atomic types: `std::sync::atomic`'s, or the checker's, which it explores.
-pub mod atomic {
-    pub use super::backend::atomic::{AtomicBool, AtomicUsize, Ordering};
-}
 
 /// Threads: `std::thread`'s, or the checker's simulated ones.
 pub mod thread {
