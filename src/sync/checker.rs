@@ -172,8 +172,8 @@ macro_rules! checker_sync {
 
         /// On the virtual clock, a slot's alarm times its wait out (or ends its sleep).
         impl super::clock::Alarm for Slot {
-            fn ring(&self) -> bool {
-                self.end(Ending::TimedOut)
+            fn ring(&self) {
+                self.end(Ending::TimedOut);
             }
         }
 

@@ -22,9 +22,9 @@ use std::time::Duration;
 use super::explore::Timing;
 
 /// What the clock rings when a wake-up falls due: it wakes a thread (ends its sleep or times
-/// out its wait) and says whether it did (it may have been woken by a notify already).
+/// out its wait), unless a notify has woken it already.
 pub(super) trait Alarm {
-    fn ring(&self) -> bool;
+    fn ring(&self);
 }
 
 struct Pending {
@@ -161,7 +161,15 @@ fn release(mut n: usize) {
 /// run at once, at the same instant.
 #[derive(Default)]
 pub(super) struct Exit {
-    state: std::sync::Mutex<(bool, bool)>,
+    state: std::sync::Mutex<ExitState>,
+}
+
+#[derive(Default)]
+struct ExitState {
+    /// The thread has finished.
+    finished: bool,
+    /// A joiner waits for it (and has stopped counting as a thread that can run).
+    joiner: bool,
 }
 
 impl Exit {
@@ -173,8 +181,8 @@ impl Exit {
         }
         let joiner = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            state.0 = true;
-            state.1
+            state.finished = true;
+            state.joiner
         };
         if !joiner {
             idle();
@@ -185,8 +193,8 @@ impl Exit {
     pub(super) fn join(&self) {
         let finished = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            state.1 = !state.0;
-            state.0
+            state.joiner = !state.finished;
+            state.finished
         };
         if !finished {
             idle();
