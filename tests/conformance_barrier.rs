@@ -1,5 +1,6 @@
 #![cfg(not(any(loom, shuttle)))]
-//! CPython's `threading.Barrier` behaviours (C43..C53) on real threads.
+//! CPython's `threading.Barrier` behaviours (C43..C53, in `docs/conformance.md`) on real
+//! threads.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -1,5 +1,5 @@
 #![cfg(not(any(loom, shuttle)))]
-//! `threading.Condition` conformance on real threads: checklist items C20..C27 (and C11 for
+//! `threading.Condition` conformance on real threads: the checklist items (`docs/conformance.md`) C20..C27 (and C11 for
 //! the condition's guard).
 //!
 //! C20 (the default lock is an RLock; a condition may be built on a given lock) and C25

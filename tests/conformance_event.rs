@@ -1,5 +1,5 @@
 #![cfg(not(any(loom, shuttle)))]
-//! CPython's `threading.Event` behaviours (C38..C41) on real threads.
+//! CPython's `threading.Event` behaviours (C38..C41, in `docs/conformance.md`) on real threads.
 
 use std::sync::{mpsc, Arc};
 use std::thread;

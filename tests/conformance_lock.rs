@@ -1,5 +1,5 @@
 #![cfg(not(any(loom, shuttle)))]
-//! `threading.Lock` conformance on real threads: checklist items C1..C12.
+//! `threading.Lock` conformance on real threads: the checklist items (`docs/conformance.md`) C1..C12.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;

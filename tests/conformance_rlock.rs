@@ -1,5 +1,5 @@
 #![cfg(not(any(loom, shuttle)))]
-//! `threading.RLock` conformance on real threads: checklist items C14..C18 (and C1, C2, C11
+//! `threading.RLock` conformance on real threads: the checklist items (`docs/conformance.md`) C14..C18 (and C1, C2, C11
 //! for the RLock).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

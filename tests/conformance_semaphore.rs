@@ -1,6 +1,6 @@
 #![cfg(not(any(loom, shuttle)))]
-//! CPython's `threading.Semaphore` and `threading.BoundedSemaphore` behaviours (C30..C37) on
-//! real threads.
+//! CPython's `threading.Semaphore` and `threading.BoundedSemaphore` behaviours (C30..C37, in
+//! `docs/conformance.md`) on real threads.
 
 use std::fmt::Debug;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -1,4 +1,4 @@
-//! `multiprocessing.Process` behaviours (checklist P1..P6), checked on real child processes.
+//! `multiprocessing.Process` behaviours (checklist P1..P6, `docs/conformance.md`), checked on real child processes.
 //!
 //! A child process re-runs the program that starts it, so this test binary has its own `main`
 //! (`harness = false`): it calls `threadproof::process::init` first, like any program that

@@ -1,4 +1,4 @@
-//! The tests, named by checklist item (P1..P6) and claim.
+//! The tests, named by checklist item (P1..P6, in `docs/conformance.md`) and claim.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
