@@ -316,11 +316,11 @@ impl Default for Check {
     }
 }
 
-impl Check {
-    /// Runs on real threads make a stress test of this many runs, unless [`Check::runs`] says
-    /// otherwise.
-    pub const REAL_THREAD_RUNS: usize = 100;
+/// On real threads a check is a stress test of this many runs, unless [`Check::runs`] says
+/// otherwise.
+const REAL_THREAD_RUNS: usize = 100;
 
+impl Check {
     /// An exhaustive search with no bound, under any timing: a proof, under a model checker.
     pub fn new() -> Self {
         Self::with_search(Search::Exhaustive {
@@ -333,7 +333,7 @@ impl Check {
         Self {
             explorer: Explorer::with_search(search),
             output: false,
-            runs: Self::REAL_THREAD_RUNS,
+            runs: REAL_THREAD_RUNS,
         }
     }
 
@@ -374,8 +374,8 @@ impl Check {
         self
     }
 
-    /// On real threads, how many times to run the program (a stress test); under a model
-    /// checker this changes nothing.
+    /// On real threads, how many times to run the program (a stress test; 100 unless set);
+    /// under a model checker this changes nothing.
     pub fn runs(mut self, runs: usize) -> Self {
         self.runs = runs.max(1);
         self
