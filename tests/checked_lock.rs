@@ -319,3 +319,28 @@ fn a_lock_made_after_a_drop_is_a_new_object_in_the_trace() {
         "{report}"
     );
 }
+
+/// A program that panics is violated, and the sentence gives the panic: a failed assertion in
+/// a thread is not mistaken for a deadlock, though the main thread may be waiting in a join
+/// when it comes and the panicking thread never finishes.
+#[test]
+fn a_failed_assertion_in_a_thread_is_a_violation_not_a_hang() {
+    let report = Check::new()
+        .run(|| {
+            let lock = Arc::new(Lock::new());
+            let worker = {
+                let lock = lock.clone();
+                thread::spawn(move || {
+                    let _held = lock.lock();
+                    panic!("the invariant broke");
+                })
+            };
+            let _ = worker.join();
+        })
+        .expect(Verdict::Violated);
+    let ending = &report.counterexample.as_ref().expect("the panic").ending;
+    assert!(
+        ending.starts_with("panicked: ") && ending.contains("the invariant broke"),
+        "{report}"
+    );
+}
