@@ -606,3 +606,54 @@ fn diagnose(blocked: &[Blocked]) -> (Verdict, String) {
         format!("hang: {sentence}, and no other thread is left to wake {them}"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Counterexample, Step};
+
+    fn steps(n: usize) -> Vec<Step> {
+        (1..=n)
+            .map(|i| Step {
+                step: i,
+                seconds: 0.0,
+                thread: "Thread-1".to_owned(),
+                action: format!("step {i}"),
+                value: String::new(),
+            })
+            .collect()
+    }
+
+    /// A trace of more than 80 steps shows its first 40 and its last 20, and says how many
+    /// it leaves out; a shorter one shows every step.
+    #[test]
+    fn a_long_counterexample_shows_its_start_and_its_end() {
+        let long = Counterexample {
+            execution: 1,
+            timed: false,
+            steps: steps(100),
+            ending: "the end".to_owned(),
+        }
+        .to_string();
+        let rows: Vec<&str> = long.lines().skip(2).collect();
+        assert_eq!(rows.len(), 40 + 1 + 20 + 1, "{long}");
+        assert!(
+            rows[0].ends_with("step 1") && rows[39].ends_with("step 40"),
+            "{long}"
+        );
+        assert_eq!(rows[40], "   ...  (40 steps)");
+        assert!(
+            rows[41].ends_with("step 81") && rows[60].ends_with("step 100"),
+            "{long}"
+        );
+        assert_eq!(rows[61], "  => the end");
+
+        let short = Counterexample {
+            execution: 1,
+            timed: false,
+            steps: steps(80),
+            ending: "the end".to_owned(),
+        }
+        .to_string();
+        assert_eq!(short.lines().count(), 2 + 80 + 1, "{short}");
+    }
+}
