@@ -332,7 +332,7 @@ macro_rules! checker_sync {
             use std::time::Duration;
 
             use super::super::clock::{self, Exit};
-            use super::super::trace;
+            use super::super::{record, trace};
             use super::{Ending, Slot};
 
             pub use super::token;
@@ -373,7 +373,7 @@ macro_rules! checker_sync {
                     F: FnOnce() -> T + Send + 'static,
                     T: Send + 'static,
                 {
-                    let (traced, object) = trace::spawning(self.name.as_deref());
+                    let (traced, object) = record::spawning(self.name.as_deref());
                     let mut builder = $checker::thread::Builder::new();
                     if let Some(name) = self.name {
                         builder = builder.name(name);
@@ -391,7 +391,7 @@ macro_rules! checker_sync {
                                 self.0.finish();
                             }
                         }
-                        trace::started(traced, object);
+                        record::started(traced, object);
                         let _finish = Finish(finished);
                         f()
                     })?;
@@ -421,7 +421,7 @@ macro_rules! checker_sync {
                             trace::unblocked();
                         }
                     }
-                    trace::joining(self.object);
+                    record::joining(self.object);
                     let _joining = Joining;
                     self.exit.join();
                     self.inner.join()

@@ -53,6 +53,7 @@ use self::shuttle as backend;
 
 pub mod atomic;
 pub(crate) mod explore;
+pub(crate) mod record;
 pub(crate) mod spin;
 mod wait;
 
