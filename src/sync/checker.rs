@@ -338,69 +338,38 @@ macro_rules! checker_sync {
             pub use super::token;
             pub use $checker::thread::{current, yield_now, Thread, ThreadId};
 
-            /// Spawns a thread of the model; see `std::thread::spawn`.
-            pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+            /// Starts a thread of the model, named `name` if given.
+            pub fn spawn_named<F, T>(name: Option<String>, f: F) -> std::io::Result<JoinHandle<T>>
             where
                 F: FnOnce() -> T + Send + 'static,
                 T: Send + 'static,
             {
-                Builder::new()
-                    .spawn(f)
-                    .expect("the checker refused a thread")
-            }
-
-            /// Builds a thread of the model with a name; see `std::thread::Builder`.
-            #[derive(Debug, Default)]
-            pub struct Builder {
-                name: Option<String>,
-            }
-
-            impl Builder {
-                /// A builder for an unnamed thread.
-                pub fn new() -> Self {
-                    Self::default()
+                let (traced, object) = record::spawning(name.as_deref());
+                let mut builder = $checker::thread::Builder::new();
+                if let Some(name) = name {
+                    builder = builder.name(name);
                 }
-
-                /// Names the thread.
-                pub fn name(mut self, name: String) -> Self {
-                    self.name = Some(name);
-                    self
-                }
-
-                /// Spawns the thread.
-                pub fn spawn<F, T>(self, f: F) -> std::io::Result<JoinHandle<T>>
-                where
-                    F: FnOnce() -> T + Send + 'static,
-                    T: Send + 'static,
-                {
-                    let (traced, object) = record::spawning(self.name.as_deref());
-                    let mut builder = $checker::thread::Builder::new();
-                    if let Some(name) = self.name {
-                        builder = builder.name(name);
-                    }
-                    let exit = Arc::new(Exit::default());
-                    let finished = Arc::clone(&exit);
-                    clock::wake_one();
-                    let inner = builder.spawn(move || {
-                        /// Tells the clock and the trace the thread finished, however it
-                        /// finishes.
-                        struct Finish(Arc<Exit>);
-                        impl Drop for Finish {
-                            fn drop(&mut self) {
-                                trace::finished();
-                                self.0.finish();
-                            }
+                let exit = Arc::new(Exit::default());
+                let finished = Arc::clone(&exit);
+                clock::wake_one();
+                let inner = builder.spawn(move || {
+                    /// Tells the clock and the trace the thread finished, however it finishes.
+                    struct Finish(Arc<Exit>);
+                    impl Drop for Finish {
+                        fn drop(&mut self) {
+                            trace::finished();
+                            self.0.finish();
                         }
-                        record::started(traced, object);
-                        let _finish = Finish(finished);
-                        f()
-                    })?;
-                    Ok(JoinHandle {
-                        inner,
-                        exit,
-                        object,
-                    })
-                }
+                    }
+                    record::started(traced, object);
+                    let _finish = Finish(finished);
+                    f()
+                })?;
+                Ok(JoinHandle {
+                    inner,
+                    exit,
+                    object,
+                })
             }
 
             /// A handle to join a thread of the model; see `std::thread::JoinHandle`.
@@ -430,12 +399,6 @@ macro_rules! checker_sync {
                 /// The thread.
                 pub fn thread(&self) -> &Thread {
                     self.inner.thread()
-                }
-            }
-
-            impl<T> std::fmt::Debug for JoinHandle<T> {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("JoinHandle { .. }")
                 }
             }
 

@@ -55,6 +55,7 @@ pub mod atomic;
 pub(crate) mod explore;
 pub(crate) mod record;
 pub(crate) mod spin;
+pub mod thread;
 mod wait;
 
 pub(crate) use crate::trace;
@@ -62,15 +63,6 @@ pub(crate) use wait::{wait_for, Blocking, Deadline};
 
 pub use backend::Arc;
 pub(crate) use backend::{Condvar, Mutex, MutexGuard};
-
-/// Threads: `std::thread`'s, or the checker's simulated ones.
-pub mod thread {
-    pub use super::backend::thread::{
-        current, sleep, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId,
-    };
-
-    pub(crate) use super::backend::thread::token;
-}
 
 /// Time as the program sees it.
 pub mod time {

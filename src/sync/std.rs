@@ -100,10 +100,24 @@ impl fmt::Debug for Condvar {
 }
 
 pub mod thread {
-    pub use std::thread::{current, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
+    use std::io;
 
-    /// Sleeps for `duration` (under a model checker no time passes, and a sleep is no scheduling
-    /// point).
+    pub use std::thread::{current, yield_now, JoinHandle, Thread, ThreadId};
+
+    /// Starts a thread, named `name` if given.
+    pub fn spawn_named<F, T>(name: Option<String>, f: F) -> io::Result<JoinHandle<T>>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let mut builder = std::thread::Builder::new();
+        if let Some(name) = name {
+            builder = builder.name(name);
+        }
+        builder.spawn(f)
+    }
+
+    /// Sleeps for `duration`.
     pub fn sleep(duration: std::time::Duration) {
         std::thread::sleep(duration);
     }
