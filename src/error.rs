@@ -18,6 +18,9 @@ pub enum ReleaseError {
     TooManyReleases,
     /// `release_n(0)` (Python: `ValueError: n must be one or more`).
     ZeroCount,
+    /// A plain [`Semaphore`](crate::Semaphore) released past `usize::MAX`, the most its value
+    /// can hold (CPython's integers have no such limit).
+    Overflow,
 }
 
 impl fmt::Display for ReleaseError {
@@ -27,6 +30,7 @@ impl fmt::Display for ReleaseError {
             Self::NotOwned => "cannot release un-acquired lock",
             Self::TooManyReleases => "Semaphore released too many times",
             Self::ZeroCount => "n must be one or more",
+            Self::Overflow => "Semaphore value would exceed usize::MAX",
         })
     }
 }

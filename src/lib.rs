@@ -66,4 +66,4 @@ pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
 pub use event::Event;
 pub use lock::{Lock, LockGuard};
 pub use rlock::{RLock, RLockGuard};
-pub use semaphore::{BoundedSemaphore, BoundedSemaphorePermit, Semaphore, SemaphorePermit};
+pub use semaphore::{BoundedSemaphore, Semaphore, SemaphorePermit};

@@ -1,8 +1,9 @@
 //! `threading.Semaphore` and `threading.BoundedSemaphore`: a counter of permits that
 //! `acquire` takes (blocking at zero) and `release` gives back.
 //!
-//! Both types share one core, [`RawSemaphore`]: the count under a mutex, and a condition
-//! variable that a release notifies only when threads wait.
+//! Both are one core, [`RawSemaphore`]: the count under a mutex, its limit, and a condition
+//! variable that a release notifies only when threads wait. A `BoundedSemaphore` differs only
+//! in its limit and its name, as in CPython, where it is a subclass that overrides `release`.
 
 use std::fmt;
 use std::time::Duration;
@@ -10,12 +11,17 @@ use std::time::Duration;
 use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex};
 use crate::ReleaseError;
 
-/// The shared core: the permit count and the waiting machinery.
+/// The shared core: the permit count, its limit, and the waiting machinery.
 struct RawSemaphore {
     count: Mutex<Count>,
     /// Notified by a release while threads wait: one waiter per permit added, or all of them
     /// when there are no more waiters than permits.
     released: Condvar,
+    /// The most the value may be: a bounded semaphore's initial value, or `usize::MAX`.
+    limit: usize,
+    /// Whether this is a `BoundedSemaphore`, whose limit is a rule of the program (passing it
+    /// is [`ReleaseError::TooManyReleases`]) rather than the size of a `usize`.
+    bounded: bool,
     /// The semaphore in the checker-build trace.
     id: trace::Id,
 }
@@ -31,11 +37,18 @@ struct Count {
 }
 
 impl RawSemaphore {
-    /// A semaphore of `value` permits, of kind `kind` in the trace.
-    fn new(value: usize, kind: &'static str) -> Self {
+    /// A semaphore of `value` permits; a bounded one may not hold more than that.
+    fn new(value: usize, bounded: bool) -> Self {
+        let kind = if bounded {
+            "BoundedSemaphore"
+        } else {
+            "Semaphore"
+        };
         Self {
             count: Mutex::new(Count { value, waiters: 0 }),
             released: Condvar::new(),
+            limit: if bounded { value } else { usize::MAX },
+            bounded,
             id: trace::Id::new(kind),
         }
     }
@@ -73,18 +86,20 @@ impl RawSemaphore {
     /// trace once the count is unlocked.
     ///
     /// # Errors
-    /// [`ReleaseError::ZeroCount`] if `n` is 0, and [`ReleaseError::TooManyReleases`] if the
-    /// count would exceed `limit`; in both cases nothing changes.
+    /// [`ReleaseError::ZeroCount`] if `n` is 0, [`ReleaseError::TooManyReleases`] if a bounded
+    /// semaphore's value would exceed its initial value, and [`ReleaseError::Overflow`] if a
+    /// plain one's would exceed `usize::MAX`; in each case nothing changes.
     #[inline]
-    fn release(&self, n: usize, limit: usize) -> Result<(), ReleaseError> {
+    fn release(&self, n: usize) -> Result<(), ReleaseError> {
         if n == 0 {
             return Err(ReleaseError::ZeroCount);
         }
         {
             let mut count = self.count.lock();
             match count.value.checked_add(n) {
-                Some(value) if value <= limit => count.value = value,
-                _ => return Err(ReleaseError::TooManyReleases),
+                Some(value) if value <= self.limit => count.value = value,
+                _ if self.bounded => return Err(ReleaseError::TooManyReleases),
+                _ => return Err(ReleaseError::Overflow),
             }
             if count.waiters > 0 {
                 if n >= count.waiters as usize {
@@ -104,11 +119,111 @@ impl RawSemaphore {
         Ok(())
     }
 
-    /// The value and the number of threads waiting (for `Debug`).
-    fn snapshot(&self) -> (usize, u32) {
-        let count = self.count.lock();
-        (count.value, count.waiters)
+    /// Blocks until a permit is taken, and returns the guard that gives it back.
+    #[inline]
+    fn permit(&self) -> SemaphorePermit<'_> {
+        self.acquire(None);
+        SemaphorePermit { semaphore: self }
     }
+}
+
+impl fmt::Debug for RawSemaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (value, waiters) = {
+            let count = self.count.lock();
+            (count.value, count.waiters)
+        };
+        if self.bounded {
+            f.debug_struct("BoundedSemaphore")
+                .field("value", &value)
+                .field("initial_value", &self.limit)
+                .field("waiters", &waiters)
+                .finish()
+        } else {
+            f.debug_struct("Semaphore")
+                .field("value", &value)
+                .field("waiters", &waiters)
+                .finish()
+        }
+    }
+}
+
+/// Holds one permit of a [`Semaphore`] or a [`BoundedSemaphore`] until dropped (Python's
+/// `with sem:` block). Made by [`Semaphore::permit`] and [`BoundedSemaphore::permit`].
+///
+/// Dropping it releases the permit. If a bounded semaphore is already at its initial value by
+/// then (another thread released a permit it did not take), that release fails and the error is
+/// ignored: a destructor cannot report it, and the value is left unchanged.
+#[must_use = "the permit is released as soon as it is dropped"]
+pub struct SemaphorePermit<'a> {
+    semaphore: &'a RawSemaphore,
+}
+
+impl Drop for SemaphorePermit<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        crate::sync::release_in_drop(|| {
+            let _ = self.semaphore.release(1);
+        });
+    }
+}
+
+impl fmt::Debug for SemaphorePermit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SemaphorePermit")
+            .field("semaphore", self.semaphore)
+            .finish()
+    }
+}
+
+/// The methods a bounded semaphore shares with a plain one, as CPython's subclass inherits
+/// them.
+macro_rules! acquiring {
+    ($semaphore:ident) => {
+        impl $semaphore {
+            /// Blocks until a permit is available and takes it (Python: `sem.acquire()`).
+            #[inline]
+            pub fn acquire(&self) {
+                self.raw.acquire(None);
+            }
+
+            /// Takes a permit if one is available now, without blocking; returns whether it
+            /// did (Python: `sem.acquire(blocking=False)`).
+            #[inline]
+            pub fn try_acquire(&self) -> bool {
+                self.raw.acquire(Some(Duration::ZERO))
+            }
+
+            /// Blocks for at most `timeout` to take a permit; returns whether it did
+            /// (Python: `sem.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
+            #[inline]
+            pub fn acquire_timeout(&self, timeout: Duration) -> bool {
+                self.raw.acquire(Some(timeout))
+            }
+
+            /// Blocks until a permit is taken, and returns a guard that gives it back when
+            /// dropped (Python: `with sem:`).
+            #[inline]
+            pub fn permit(&self) -> SemaphorePermit<'_> {
+                self.raw.permit()
+            }
+
+            /// The number of permits available now (Python: `sem._value`). Other threads may
+            /// change it at any moment.
+            #[inline]
+            pub fn value(&self) -> usize {
+                self.raw.value()
+            }
+        }
+
+        trace::traced!($semaphore, raw.id);
+
+        impl fmt::Debug for $semaphore {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&self.raw, f)
+            }
+        }
+    };
 }
 
 /// A semaphore, Python's `threading.Semaphore(value)`: a count of permits that
@@ -154,50 +269,25 @@ pub struct Semaphore {
     raw: RawSemaphore,
 }
 
-/// Holds one permit of a [`Semaphore`] until dropped (Python's `with sem:` block). Made by
-/// [`Semaphore::permit`].
-#[must_use = "the permit is released as soon as it is dropped"]
-pub struct SemaphorePermit<'a> {
-    semaphore: &'a Semaphore,
-}
-
 impl Semaphore {
     /// A semaphore holding `value` permits (Python: `threading.Semaphore(value)`).
     pub fn new(value: usize) -> Self {
         Self {
-            raw: RawSemaphore::new(value, "Semaphore"),
+            raw: RawSemaphore::new(value, false),
         }
-    }
-
-    /// Blocks until a permit is available and takes it (Python: `sem.acquire()`).
-    #[inline]
-    pub fn acquire(&self) {
-        self.raw.acquire(None);
-    }
-
-    /// Takes a permit if one is available now, without blocking; returns whether it did
-    /// (Python: `sem.acquire(blocking=False)`).
-    #[inline]
-    pub fn try_acquire(&self) -> bool {
-        self.raw.acquire(Some(Duration::ZERO))
-    }
-
-    /// Blocks for at most `timeout` to take a permit; returns whether it did
-    /// (Python: `sem.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
-    #[inline]
-    pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.raw.acquire(Some(timeout))
     }
 
     /// Gives back one permit, waking one waiting thread if there is one
     /// (Python: `sem.release()`). Any thread may release, also past the initial value.
     ///
     /// # Panics
-    /// If the value is already `usize::MAX` (Python's integers do not overflow; a `usize` does).
+    /// If the value is already `usize::MAX` (Python's integers do not overflow; a `usize`
+    /// does): [`release_n`](Semaphore::release_n) returns that as
+    /// [`ReleaseError::Overflow`] instead.
     #[inline]
     pub fn release(&self) {
-        if self.release_n(1).is_err() {
-            panic!("semaphore value overflow");
+        if let Err(error) = self.release_n(1) {
+            panic!("{error}");
         }
     }
 
@@ -205,60 +295,20 @@ impl Semaphore {
     /// (Python: `sem.release(n)`).
     ///
     /// # Errors
-    /// [`ReleaseError::ZeroCount`] if `n` is 0, and [`ReleaseError::TooManyReleases`] if the
-    /// value would exceed `usize::MAX`; in both cases nothing changes.
+    /// [`ReleaseError::ZeroCount`] if `n` is 0, and [`ReleaseError::Overflow`] if the value
+    /// would exceed `usize::MAX`; in both cases nothing changes.
     #[inline]
     pub fn release_n(&self, n: usize) -> Result<(), ReleaseError> {
-        self.raw.release(n, usize::MAX)
-    }
-
-    /// Blocks until a permit is taken, and returns a guard that gives it back when dropped
-    /// (Python: `with sem:`).
-    #[inline]
-    pub fn permit(&self) -> SemaphorePermit<'_> {
-        self.acquire();
-        SemaphorePermit { semaphore: self }
-    }
-
-    /// The number of permits available now (Python: `sem._value`). Other threads may change
-    /// it at any moment.
-    #[inline]
-    pub fn value(&self) -> usize {
-        self.raw.value()
+        self.raw.release(n)
     }
 }
 
-trace::traced!(Semaphore, raw.id);
+acquiring!(Semaphore);
 
 impl Default for Semaphore {
     /// A semaphore with one permit, as Python's `threading.Semaphore()`.
     fn default() -> Self {
         Self::new(1)
-    }
-}
-
-impl fmt::Debug for Semaphore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (value, waiters) = self.raw.snapshot();
-        f.debug_struct("Semaphore")
-            .field("value", &value)
-            .field("waiters", &waiters)
-            .finish()
-    }
-}
-
-impl Drop for SemaphorePermit<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        crate::sync::release_in_drop(|| self.semaphore.release());
-    }
-}
-
-impl fmt::Debug for SemaphorePermit<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SemaphorePermit")
-            .field("semaphore", self.semaphore)
-            .finish()
     }
 }
 
@@ -287,18 +337,6 @@ impl fmt::Debug for SemaphorePermit<'_> {
 /// ```
 pub struct BoundedSemaphore {
     raw: RawSemaphore,
-    initial: usize,
-}
-
-/// Holds one permit of a [`BoundedSemaphore`] until dropped (Python's `with sem:` block). Made
-/// by [`BoundedSemaphore::permit`].
-///
-/// Dropping it releases the permit. If the semaphore is already at its initial value by then
-/// (another thread released a permit it did not take), that release fails and the error is
-/// ignored: a destructor cannot report it, and the value is left unchanged.
-#[must_use = "the permit is released as soon as it is dropped"]
-pub struct BoundedSemaphorePermit<'a> {
-    semaphore: &'a BoundedSemaphore,
 }
 
 impl BoundedSemaphore {
@@ -306,29 +344,8 @@ impl BoundedSemaphore {
     /// (Python: `threading.BoundedSemaphore(value)`).
     pub fn new(value: usize) -> Self {
         Self {
-            raw: RawSemaphore::new(value, "BoundedSemaphore"),
-            initial: value,
+            raw: RawSemaphore::new(value, true),
         }
-    }
-
-    /// Blocks until a permit is available and takes it (Python: `sem.acquire()`).
-    #[inline]
-    pub fn acquire(&self) {
-        self.raw.acquire(None);
-    }
-
-    /// Takes a permit if one is available now, without blocking; returns whether it did
-    /// (Python: `sem.acquire(blocking=False)`).
-    #[inline]
-    pub fn try_acquire(&self) -> bool {
-        self.raw.acquire(Some(Duration::ZERO))
-    }
-
-    /// Blocks for at most `timeout` to take a permit; returns whether it did
-    /// (Python: `sem.acquire(timeout=t)`). A zero timeout is a non-blocking attempt.
-    #[inline]
-    pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.raw.acquire(Some(timeout))
     }
 
     /// Gives back one permit, waking one waiting thread if there is one
@@ -351,65 +368,22 @@ impl BoundedSemaphore {
     /// value would exceed the initial value; in both cases nothing changes.
     #[inline]
     pub fn release_n(&self, n: usize) -> Result<(), ReleaseError> {
-        self.raw.release(n, self.initial)
-    }
-
-    /// Blocks until a permit is taken, and returns a guard that gives it back when dropped
-    /// (Python: `with sem:`).
-    #[inline]
-    pub fn permit(&self) -> BoundedSemaphorePermit<'_> {
-        self.acquire();
-        BoundedSemaphorePermit { semaphore: self }
-    }
-
-    /// The number of permits available now (Python: `sem._value`). Other threads may change
-    /// it at any moment.
-    #[inline]
-    pub fn value(&self) -> usize {
-        self.raw.value()
+        self.raw.release(n)
     }
 
     /// The initial value, which is also the most the value may be (Python:
     /// `sem._initial_value`).
     #[inline]
     pub fn initial_value(&self) -> usize {
-        self.initial
+        self.raw.limit
     }
 }
 
-trace::traced!(BoundedSemaphore, raw.id);
+acquiring!(BoundedSemaphore);
 
 impl Default for BoundedSemaphore {
     /// A bounded semaphore with one permit, as Python's `threading.BoundedSemaphore()`.
     fn default() -> Self {
         Self::new(1)
-    }
-}
-
-impl fmt::Debug for BoundedSemaphore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (value, waiters) = self.raw.snapshot();
-        f.debug_struct("BoundedSemaphore")
-            .field("value", &value)
-            .field("initial_value", &self.initial)
-            .field("waiters", &waiters)
-            .finish()
-    }
-}
-
-impl Drop for BoundedSemaphorePermit<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        crate::sync::release_in_drop(|| {
-            let _ = self.semaphore.release();
-        });
-    }
-}
-
-impl fmt::Debug for BoundedSemaphorePermit<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BoundedSemaphorePermit")
-            .field("semaphore", self.semaphore)
-            .finish()
     }
 }

@@ -289,6 +289,10 @@ fn c37_bounded_release_n_that_would_overshoot_changes_nothing() {
     assert_eq!(semaphore.value(), 1);
     semaphore.release_n(2).unwrap();
     assert_eq!(semaphore.value(), 3);
+    // At usize::MAX a bounded semaphore's limit is still its initial value, not an overflow.
+    let full = BoundedSemaphore::new(usize::MAX);
+    assert_eq!(full.release(), Err(ReleaseError::TooManyReleases));
+    assert_eq!(full.initial_value(), usize::MAX);
 }
 
 #[test]
@@ -358,16 +362,20 @@ fn permits_bound_the_threads_inside() {
 #[test]
 fn a_value_that_would_overflow_is_refused() {
     let semaphore = Semaphore::new(usize::MAX);
-    assert_eq!(semaphore.release_n(1), Err(ReleaseError::TooManyReleases));
+    assert_eq!(semaphore.release_n(1), Err(ReleaseError::Overflow));
+    assert_eq!(
+        ReleaseError::Overflow.to_string(),
+        "Semaphore value would exceed usize::MAX"
+    );
     assert_eq!(semaphore.value(), usize::MAX);
     assert!(semaphore.try_acquire());
-    assert_eq!(semaphore.release_n(2), Err(ReleaseError::TooManyReleases));
+    assert_eq!(semaphore.release_n(2), Err(ReleaseError::Overflow));
     semaphore.release_n(1).unwrap();
     assert_eq!(semaphore.value(), usize::MAX);
 }
 
 #[test]
-#[should_panic(expected = "semaphore value overflow")]
+#[should_panic(expected = "Semaphore value would exceed usize::MAX")]
 fn release_that_would_overflow_panics() {
     Semaphore::new(usize::MAX).release();
 }
@@ -384,8 +392,14 @@ fn debug_shows_value_and_waiters() {
         format!("{bounded:?}"),
         "BoundedSemaphore { value: 2, initial_value: 3, waiters: 0 }"
     );
-    assert!(format!("{permit:?}").starts_with("BoundedSemaphorePermit"));
-    assert!(format!("{:?}", Semaphore::new(1).permit()).starts_with("SemaphorePermit"));
+    assert_eq!(
+        format!("{permit:?}"),
+        "SemaphorePermit { semaphore: BoundedSemaphore { value: 2, initial_value: 3, waiters: 0 } }"
+    );
+    assert_eq!(
+        format!("{:?}", Semaphore::new(1).permit()),
+        "SemaphorePermit { semaphore: Semaphore { value: 0, waiters: 0 } }"
+    );
 }
 
 #[test]
@@ -394,5 +408,4 @@ fn semaphores_are_send_and_sync() {
     send_sync::<Semaphore>();
     send_sync::<BoundedSemaphore>();
     send_sync::<threadproof::SemaphorePermit<'static>>();
-    send_sync::<threadproof::BoundedSemaphorePermit<'static>>();
 }
