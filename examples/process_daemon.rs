@@ -7,7 +7,7 @@
 //! ```
 
 // Laid out by hand: each line carries the Python line it stands for.
-#[cfg(all(unix, not(any(loom, shuttle))))]
+#[cfg(processes)]
 #[rustfmt::skip]
 mod tutorial {
     use std::time::Duration;
@@ -46,12 +46,12 @@ mod tutorial {
     } // `_main` drops: the daemonic processes are terminated before they print.
 }
 
-#[cfg(all(unix, not(any(loom, shuttle))))]
+#[cfg(processes)]
 fn main() -> Result<(), threadproof::process::ProcessError> {
     tutorial::main()
 }
 
-#[cfg(not(all(unix, not(any(loom, shuttle)))))]
+#[cfg(not(processes))]
 fn main() {
     eprintln!("processes are real and Unix only: build this example on Unix, without --cfg loom or --cfg shuttle");
 }

@@ -27,7 +27,7 @@
 //! | `queue.LifoQueue(maxsize)`           | [`queue::LifoQueue`]                 |
 //! | `queue.PriorityQueue(maxsize)`       | [`queue::PriorityQueue`]             |
 //! | `queue.Full`, `Empty`, `ShutDown`    | [`queue::PutError`], [`queue::GetError`] |
-//! | `multiprocessing.Process(target=f)`  | [`process::Process`] (Unix, real-thread builds) |
+//! | `multiprocessing.Process(target=f)`  | [`process::Process`] (Unix, real-thread builds, feature `process`) |
 //!
 //! | `time.sleep(d)`                      | [`sync::thread::sleep`]              |
 //! | `time.monotonic()` (from the start)  | [`sync::time::now`]                  |
@@ -48,7 +48,7 @@ pub mod queue;
 pub mod sync;
 pub mod trace;
 
-#[cfg(all(unix, not(any(loom, shuttle))))]
+#[cfg(processes)]
 pub mod process;
 
 mod barrier;

@@ -44,8 +44,8 @@
 //! (`waitid(WNOWAIT)`), then reaps it under the process's lock: a pid is only signalled while
 //! it still names the child.
 //!
-//! Processes exist only in real-thread builds (not under `--cfg loom` or `--cfg shuttle`), and
-//! on Unix.
+//! Processes exist only in real-thread builds (not under `--cfg loom` or `--cfg shuttle`), on
+//! Unix, with the default feature `process` (which brings serde, serde_json and nix).
 //!
 //! # Example
 //!

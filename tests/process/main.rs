@@ -10,18 +10,18 @@
 //!
 //! Processes are real: nothing here runs under loom or shuttle.
 
-#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+#[cfg(all(processes, target_os = "linux"))]
 mod children;
-#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+#[cfg(all(processes, target_os = "linux"))]
 mod procfs;
-#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+#[cfg(all(processes, target_os = "linux"))]
 mod runner;
-#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+#[cfg(all(processes, target_os = "linux"))]
 mod scenarios;
-#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+#[cfg(all(processes, target_os = "linux"))]
 mod tests;
 
-#[cfg(all(target_os = "linux", not(any(loom, shuttle))))]
+#[cfg(all(processes, target_os = "linux"))]
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let first = args.first().map(String::as_str);
@@ -48,7 +48,7 @@ fn main() -> std::process::ExitCode {
 
 /// Elsewhere there are no process tests: answer libtest's `--list` with an empty list (as
 /// nextest asks) and a run with an empty result.
-#[cfg(not(all(target_os = "linux", not(any(loom, shuttle)))))]
+#[cfg(not(all(processes, target_os = "linux")))]
 fn main() {
     if std::env::args().any(|arg| arg == "--list") {
         return;
