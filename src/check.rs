@@ -210,10 +210,7 @@ impl Report {
     /// that the verdict covers every execution, not a sample of them.
     pub fn is_proof(&self) -> bool {
         self.checker != Checker::RealThreads
-            && self.search
-                == (Search::Exhaustive {
-                    preemption_bound: None,
-                })
+            && self.search == Search::PROOF
             && self.verdict != Verdict::Error
     }
 
@@ -244,20 +241,10 @@ impl Report {
                 self.executions
             );
         }
-        match self.search {
-            Search::Exhaustive {
-                preemption_bound: None,
-            } => "every interleaving (a proof)".to_owned(),
-            Search::Exhaustive {
-                preemption_bound: Some(bound),
-            } => format!("every interleaving with at most {bound} preemptions"),
-            Search::InOrder => "the in-order schedule".to_owned(),
-            Search::Pct {
-                seed,
-                iterations,
-                depth,
-            } => format!("{iterations} sampled schedules (PCT, seed {seed}, depth {depth})"),
+        if self.is_proof() {
+            return format!("{} (a proof)", self.search);
         }
+        self.search.to_string()
     }
 
     /// The outcomes, one line each with the executions that reached it.
@@ -323,9 +310,7 @@ const REAL_THREAD_RUNS: usize = 100;
 impl Check {
     /// An exhaustive search with no bound, under any timing: a proof, under a model checker.
     pub fn new() -> Self {
-        Self::with_search(Search::Exhaustive {
-            preemption_bound: None,
-        })
+        Self::with_search(Search::PROOF)
     }
 
     /// The given search, under any timing.
@@ -655,5 +640,64 @@ mod tests {
         }
         .to_string();
         assert_eq!(short.lines().count(), 2 + 80 + 1, "{short}");
+    }
+
+    /// Each search has one spelling, and a report calls only an unbounded exhaustive search
+    /// under a model checker a proof.
+    #[test]
+    fn searches_are_said_in_words() {
+        use super::{Checker, Report, Search, Timing, Verdict};
+        let bounded = Search::Exhaustive {
+            preemption_bound: Some(3),
+        };
+        let pct = Search::Pct {
+            seed: 7,
+            iterations: 100,
+            depth: 2,
+        };
+        assert_eq!(Search::PROOF.to_string(), "every interleaving");
+        assert_eq!(
+            bounded.to_string(),
+            "every interleaving with at most 3 preemptions"
+        );
+        assert_eq!(Search::InOrder.to_string(), "the in-order schedule");
+        assert_eq!(
+            pct.to_string(),
+            "100 sampled schedules (PCT, seed 7, depth 2)"
+        );
+        let report = |checker, search, verdict| Report {
+            checker,
+            search,
+            timing: Timing::Any,
+            verdict,
+            executions: 5,
+            elapsed: std::time::Duration::ZERO,
+            outcomes: Default::default(),
+            printed: Default::default(),
+            timed_out: 0,
+            counterexample: None,
+            error: None,
+        };
+        let described =
+            |checker, search, verdict| report(checker, search, verdict).search_described();
+        assert_eq!(
+            described(Checker::Loom, Search::PROOF, Verdict::Holds),
+            "every interleaving (a proof)"
+        );
+        assert_eq!(
+            described(Checker::Shuttle, bounded, Verdict::Holds),
+            "every interleaving with at most 3 preemptions"
+        );
+        assert_eq!(
+            described(Checker::Loom, Search::PROOF, Verdict::Error),
+            "every interleaving"
+        );
+        assert_eq!(
+            described(Checker::RealThreads, Search::PROOF, Verdict::Holds),
+            "5 runs on real threads (a stress test, not a proof)"
+        );
+        assert_eq!(Checker::Shuttle.to_string(), "shuttle");
+        assert_eq!(Timing::Virtual.to_string(), "virtual timing");
+        assert_eq!(format!("{:<8}|", Checker::Loom), "loom    |");
     }
 }

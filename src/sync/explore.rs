@@ -7,6 +7,7 @@
 //! assertion with the steps that led to it. On real threads there is no checker: the closure
 //! runs once.
 
+use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -16,6 +17,8 @@ use super::trace::{self, Blocked, Step};
 
 /// Which checker this build explores with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Checker {
     /// `--cfg loom`.
     Loom,
@@ -50,8 +53,17 @@ impl Checker {
     }
 }
 
+impl fmt::Display for Checker {
+    /// [`Checker::name`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.name())
+    }
+}
+
 /// How to search the interleavings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Search {
     /// Every interleaving, or, with `preemption_bound` set, every one with at most that many
     /// context switches away from a runnable thread. Only a search without a bound is a proof.
@@ -78,8 +90,42 @@ pub enum Search {
     },
 }
 
+impl Search {
+    /// Every interleaving, with no bound: the search that proves.
+    pub const PROOF: Search = Search::Exhaustive {
+        preemption_bound: None,
+    };
+}
+
+impl fmt::Display for Search {
+    /// The search in words, as reports print it: `every interleaving`, `every interleaving
+    /// with at most 3 preemptions`, `the in-order schedule`, `1000 sampled schedules (PCT,
+    /// seed 2018, depth 5)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Search::Exhaustive {
+                preemption_bound: None,
+            } => f.write_str("every interleaving"),
+            Search::Exhaustive {
+                preemption_bound: Some(bound),
+            } => write!(f, "every interleaving with at most {bound} preemptions"),
+            Search::InOrder => f.write_str("the in-order schedule"),
+            Search::Pct {
+                seed,
+                iterations,
+                depth,
+            } => write!(
+                f,
+                "{iterations} sampled schedules (PCT, seed {seed}, depth {depth})"
+            ),
+        }
+    }
+}
+
 /// How time passes in the explored executions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Timing {
     /// Any timing (the default): a sleep takes no time and a timed wait may be woken or time
     /// out at any point while it waits; the checker explores both. What holds here holds
@@ -101,6 +147,13 @@ impl Timing {
             Timing::Any => "any timing",
             Timing::Virtual => "virtual timing",
         }
+    }
+}
+
+impl fmt::Display for Timing {
+    /// [`Timing::name`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.name())
     }
 }
 
@@ -174,9 +227,7 @@ impl Default for Explorer {
 impl Explorer {
     /// An exhaustive search with no bound.
     pub fn exhaustive() -> Self {
-        Self::with_search(Search::Exhaustive {
-            preemption_bound: None,
-        })
+        Self::with_search(Search::PROOF)
     }
 
     /// The given search.
