@@ -10,103 +10,60 @@ use threadproof::check::{self, Check, Checker, Counterexample, Search, Timing};
 
 use crate::model::{Model, Size, Verdict};
 
-/// How a model is explored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// Every interleaving at the model's small size: a proof.
-    Proof,
-    /// Every interleaving with at most this many preemptions, at the small size: bounded.
-    Bounded(usize),
-    /// The in-order schedule (each thread runs until it blocks, then the first-created thread
-    /// that can run goes next) with every sequence of random choices that can still print the
-    /// tutorial's output, at the tutorial's size: a search for a witness, shuttle only.
-    InOrder,
-    /// shuttle's PCT sampler, `iterations` executions for each sequence of random choices that
-    /// can still print the tutorial's output, at the tutorial's size: a search for a witness
-    /// among sampled schedules, shuttle only.
-    Seek {
-        /// PCT's seed.
-        seed: u64,
-        /// Executions sampled for each sequence of choices.
-        iterations: usize,
-        /// PCT's bug depth.
-        depth: usize,
-    },
-    /// shuttle's PCT sampler at the tutorial's own size, with a fixed seed: sampled.
-    Sampled {
-        /// PCT's seed.
-        seed: u64,
-        /// Executions to sample.
-        iterations: usize,
-        /// PCT's bug depth.
-        depth: usize,
-    },
+/// PCT at the tutorial's size, with a fixed seed: the sample the tests and `cargo prove` run
+/// under shuttle.
+pub const TUTORIAL_SAMPLE: Search = Search::Pct {
+    seed: 2018,
+    iterations: 1000,
+    depth: 5,
+};
+
+/// The search the registry ([`for_each_model!`](crate::for_each_model)) and the command line
+/// spell `proof` (every interleaving) or `bounded_N` (every interleaving with at most N
+/// preemptions), evaluated where the registry is compiled.
+///
+/// # Panics
+/// On any other spelling; in a constant, that is a compile error: a typo in the registry
+/// cannot pass unnoticed.
+pub const fn registry_search(spelling: &str) -> Search {
+    let bytes = spelling.as_bytes();
+    if bytes.len() == 5
+        && bytes[0] == b'p'
+        && bytes[1] == b'r'
+        && bytes[2] == b'o'
+        && bytes[3] == b'o'
+        && bytes[4] == b'f'
+    {
+        return Search::PROOF;
+    }
+    let prefix = b"bounded_";
+    if bytes.len() <= prefix.len() {
+        panic!("a registry search is `proof` or `bounded_N`");
+    }
+    let mut i = 0;
+    while i < prefix.len() {
+        if bytes[i] != prefix[i] {
+            panic!("a registry search is `proof` or `bounded_N`");
+        }
+        i += 1;
+    }
+    let mut bound = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            panic!("a registry search is `proof` or `bounded_N`");
+        }
+        bound = bound * 10 + (bytes[i] - b'0') as usize;
+        i += 1;
+    }
+    Search::Exhaustive {
+        preemption_bound: Some(bound),
+    }
 }
 
-impl Mode {
-    /// The sampled run the tests and `cargo prove` use at the tutorial's size.
-    pub const TUTORIAL_SAMPLE: Mode = Mode::Sampled {
-        seed: 2018,
-        iterations: 1000,
-        depth: 5,
-    };
-
-    /// The registry's spelling: `proof` or `bounded_N`.
-    ///
-    /// # Panics
-    /// On any other spelling: the registry is code, and a typo in it must not pass unnoticed.
-    pub fn from_registry(spelling: &str) -> Mode {
-        match spelling.strip_prefix("bounded_").map(str::parse) {
-            None if spelling == "proof" => Mode::Proof,
-            Some(Ok(bound)) => Mode::Bounded(bound),
-            _ => panic!("the registry names an unknown search `{spelling}`"),
-        }
-    }
-
-    /// `proof`, `bounded to N preemptions` or `sampled (PCT, ...)`.
-    pub fn describe(self) -> String {
-        match self {
-            Mode::Proof => "proof".to_owned(),
-            Mode::Bounded(n) => format!("bounded to {n} preemptions"),
-            Mode::InOrder => "in-order schedule".to_owned(),
-            Mode::Seek {
-                seed,
-                iterations,
-                depth,
-            } => format!("sought (PCT seed {seed}, depth {depth}, {iterations} runs per choice)"),
-            Mode::Sampled {
-                seed,
-                iterations,
-                depth,
-            } => format!("sampled (PCT seed {seed}, depth {depth}, {iterations} runs)"),
-        }
-    }
-
-    fn search(self) -> Search {
-        match self {
-            Mode::Proof => Search::Exhaustive {
-                preemption_bound: None,
-            },
-            Mode::Bounded(n) => Search::Exhaustive {
-                preemption_bound: Some(n),
-            },
-            Mode::InOrder => Search::InOrder,
-            Mode::Seek {
-                seed,
-                iterations,
-                depth,
-            }
-            | Mode::Sampled {
-                seed,
-                iterations,
-                depth,
-            } => Search::Pct {
-                seed,
-                iterations,
-                depth,
-            },
-        }
-    }
+/// Whether `search` runs at the model's small size (an exhaustive search, bounded or not)
+/// rather than at the tutorial's (a sample, the in-order schedule).
+fn at_small_size(search: Search) -> bool {
+    matches!(search, Search::Exhaustive { .. })
 }
 
 /// Everything one run of one model under one checker found.
@@ -118,14 +75,19 @@ pub struct Report {
     pub section: String,
     /// The claim.
     pub claim: String,
-    /// `loom` or `shuttle`.
-    pub checker: String,
-    /// `proof`, `bounded to N preemptions` or `sampled (...)`.
-    pub mode: String,
-    /// `any timing` or `virtual timing` (the tutorial's own).
-    pub timing: String,
+    /// The checker that explored.
+    pub checker: Checker,
+    /// The search it ran.
+    pub search: Search,
+    /// Whether the search followed only the random choices that can still print the
+    /// tutorial's output (see [`Run::seek_output`]).
+    pub seeks_output: bool,
+    /// Any timing, or the tutorial's own on the virtual clock.
+    pub timing: Timing,
     /// The size explored.
-    pub size: String,
+    pub size: Size,
+    /// The size in the model's words (`threads = 2, start = 2`).
+    pub size_described: String,
     /// The verdict expected.
     pub expected: Verdict,
     /// The verdict reached.
@@ -164,8 +126,8 @@ impl Report {
         let _ = writeln!(out, "claim:      {}", self.claim);
         let _ = writeln!(
             out,
-            "run:        {} {}, {}, {}",
-            self.checker, self.mode, self.timing, self.size
+            "run:        {}, {}, {}, {}",
+            self.checker, self.search, self.timing, self.size_described
         );
         let _ = writeln!(out, "expected:   {}", self.expected);
         let _ = writeln!(out, "verdict:    {}", self.verdict);
@@ -209,31 +171,39 @@ const SHOWN_OUTPUTS: usize = 4;
 #[derive(Debug)]
 pub struct Run {
     model: Model,
-    mode: Mode,
+    search: Search,
+    seeks_output: bool,
     timing: Timing,
     size: Option<Size>,
     check: Check,
 }
 
 impl Run {
-    /// Prepares `model` to run in `mode` under this build's checker, under any timing, at the
-    /// mode's size (the small one for a full or bounded search, the tutorial's for a sample or
-    /// the in-order schedule).
-    pub fn new(model: Model, mode: Mode) -> Self {
-        let mut check = Check::with_search(mode.search());
-        let seeking = matches!(mode, Mode::InOrder | Mode::Seek { .. });
-        if let (true, Some(tutorial)) = (seeking, model.tutorial_printed) {
-            // Only the random choices that can still print the tutorial's output, and only
-            // until it is printed.
-            check = check.seek_output(tutorial, model.printed_is_prefix);
-        }
+    /// Prepares `model` to run with `search` under this build's checker, under any timing, at
+    /// the search's size: the small one for an exhaustive search, bounded or not, the
+    /// tutorial's for a sample or the in-order schedule.
+    pub fn new(model: Model, search: Search) -> Self {
         Self {
             model,
-            mode,
+            search,
+            seeks_output: false,
             timing: Timing::Any,
             size: None,
-            check,
+            check: Check::with_search(search),
         }
+    }
+
+    /// The same run, following only the random choices (the models' random sleeps) that can
+    /// still print the tutorial's output, and each only until it is printed: a search for a
+    /// witness of that output. A model without a tutorial output is unchanged.
+    pub fn seek_output(mut self) -> Self {
+        if let Some(tutorial) = self.model.tutorial_printed {
+            self.seeks_output = true;
+            self.check = self
+                .check
+                .seek_output(tutorial, self.model.printed_is_prefix);
+        }
+        self
     }
 
     /// The same run under `timing`.
@@ -270,9 +240,10 @@ impl Run {
     pub fn run(self) -> Report {
         let model = self.model;
         let expected = self.expected();
-        let size = self.size.unwrap_or(match self.mode {
-            Mode::Proof | Mode::Bounded(_) => model.small,
-            Mode::InOrder | Mode::Seek { .. } | Mode::Sampled { .. } => model.tutorial,
+        let size = self.size.unwrap_or(if at_small_size(self.search) {
+            model.small
+        } else {
+            model.tutorial
         });
         let timed = self.timing == Timing::Virtual;
         let program = model.program;
@@ -280,6 +251,9 @@ impl Run {
             .check
             .run_claim(move || program(size), |ending| ending.claim_holds);
         let check::Report {
+            checker,
+            search,
+            timing,
             verdict,
             executions,
             elapsed,
@@ -320,13 +294,12 @@ impl Run {
             model: model.name.to_owned(),
             section: model.section.to_owned(),
             claim: model.claim.to_owned(),
-            checker: Checker::CURRENT.name().to_owned(),
-            mode: self.mode.describe(),
-            timing: self.timing.name().to_owned(),
-            size: format!(
-                "{} = {}, {} = {}",
-                model.threads_are, size.threads, model.value_means, size.value
-            ),
+            checker,
+            search,
+            seeks_output: self.seeks_output,
+            timing,
+            size,
+            size_described: model.describe(size),
             expected,
             verdict,
             executions,
@@ -338,5 +311,39 @@ impl Run {
             note,
             timing_lesson: model.timing_lesson.map(str::to_owned),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{registry_search, Search};
+
+    #[test]
+    fn the_registry_spells_a_proof_and_a_bound() {
+        assert_eq!(registry_search("proof"), Search::PROOF);
+        assert_eq!(
+            registry_search("bounded_12"),
+            Search::Exhaustive {
+                preemption_bound: Some(12)
+            }
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "`proof` or `bounded_N`")]
+    fn a_bound_needs_its_number() {
+        registry_search("bounded_");
+    }
+
+    #[test]
+    #[should_panic(expected = "`proof` or `bounded_N`")]
+    fn a_misspelt_bound_is_refused() {
+        registry_search("bounded_6x");
+    }
+
+    #[test]
+    #[should_panic(expected = "`proof` or `bounded_N`")]
+    fn a_misspelt_proof_is_refused() {
+        registry_search("proofs");
     }
 }

@@ -15,9 +15,9 @@ pub mod harness;
 pub mod model;
 mod scenarios;
 
-pub use harness::{Mode, Report, Run};
+pub use harness::{registry_search, Report, Run, TUTORIAL_SAMPLE};
 pub use model::{Ending, Model, Size, Verdict};
-pub use threadproof::check::Timing;
+pub use threadproof::check::{Checker, Search, Timing};
 
 pub use scenarios::counter::{counter_gil, counter_locked, counter_unlocked};
 pub use scenarios::deadlock::{rlock_nested, two_locks_opposite_order, two_locks_same_order};
@@ -69,21 +69,19 @@ pub struct Entry {
     /// The model.
     pub model: Model,
     /// loom's search under any timing.
-    pub loom: Mode,
+    pub loom: Search,
     /// shuttle's search under any timing.
-    pub shuttle: Mode,
+    pub shuttle: Search,
     /// loom's search under the tutorial's timing.
-    pub loom_virtual: Mode,
+    pub loom_virtual: Search,
     /// shuttle's search under the tutorial's timing.
-    pub shuttle_virtual: Mode,
+    pub shuttle_virtual: Search,
 }
 
 impl Entry {
-    /// The search for the checker this crate was built with (loom's on real threads), under
-    /// `timing`.
-    pub fn mode(&self, timing: Timing) -> Mode {
-        let shuttle = threadproof::check::Checker::CURRENT == threadproof::check::Checker::Shuttle;
-        match (shuttle, timing) {
+    /// The search `checker` runs (loom's, on real threads) under `timing`.
+    pub fn search(&self, checker: Checker, timing: Timing) -> Search {
+        match (checker == Checker::Shuttle, timing) {
             (false, Timing::Any) => self.loom,
             (true, Timing::Any) => self.shuttle,
             (false, Timing::Virtual) => self.loom_virtual,
@@ -99,10 +97,10 @@ macro_rules! registry {
         pub fn all() -> Vec<Entry> {
             vec![$(Entry {
                 model: $name(),
-                loom: Mode::from_registry(stringify!($loom)),
-                shuttle: Mode::from_registry(stringify!($shuttle)),
-                loom_virtual: Mode::from_registry(stringify!($loom_virtual)),
-                shuttle_virtual: Mode::from_registry(stringify!($shuttle_virtual)),
+                loom: const { registry_search(stringify!($loom)) },
+                shuttle: const { registry_search(stringify!($shuttle)) },
+                loom_virtual: const { registry_search(stringify!($loom_virtual)) },
+                shuttle_virtual: const { registry_search(stringify!($shuttle_virtual)) },
             }),*]
         }
     };

@@ -83,3 +83,13 @@ pub struct Model {
     /// Runs one execution: spawns the threads, joins them, and says how it ended.
     pub program: fn(Size) -> Ending,
 }
+
+impl Model {
+    /// `size` in this model's words: `threads = 2, start = 2`.
+    pub fn describe(&self, size: Size) -> String {
+        format!(
+            "{} = {}, {} = {}",
+            self.threads_are, size.threads, self.value_means, size.value
+        )
+    }
+}

@@ -12,10 +12,10 @@
 
 #![cfg(any(loom, shuttle))]
 
-use threadproof_models::{Mode, Model, Report, Run, Timing, Verdict};
+use threadproof_models::{Model, Report, Run, Search, Timing, Verdict};
 
-fn check(model: Model, mode: Mode, timing: Timing, kind: &str) -> Report {
-    let run = Run::new(model, mode).timing(timing);
+fn check(model: Model, search: Search, timing: Timing, kind: &str) -> Report {
+    let run = Run::new(model, search).timing(timing);
     let expected = run.expected();
     let report = run.run();
     assert_eq!(
@@ -57,22 +57,22 @@ macro_rules! verdict_tests {
         virtual loom $loom_virtual:ident, shuttle $shuttle_virtual:ident;)*) => {
         $(
             mod $name {
-                use threadproof_models::{Mode, Timing};
+                use threadproof_models::{registry_search, Timing};
 
                 #[cfg(loom)]
                 #[test]
                 fn $loom() {
-                    let mode = Mode::from_registry(stringify!($loom));
-                    super::check(threadproof_models::$name(), mode, Timing::Any, stringify!($loom));
+                    let search = const { registry_search(stringify!($loom)) };
+                    super::check(threadproof_models::$name(), search, Timing::Any, stringify!($loom));
                 }
 
                 #[cfg(shuttle)]
                 #[test]
                 fn $shuttle() {
-                    let mode = Mode::from_registry(stringify!($shuttle));
+                    let search = const { registry_search(stringify!($shuttle)) };
                     super::check(
                         threadproof_models::$name(),
-                        mode,
+                        search,
                         Timing::Any,
                         stringify!($shuttle),
                     );
@@ -83,22 +83,22 @@ macro_rules! verdict_tests {
                 fn sampled_at_tutorial_size() {
                     super::check(
                         threadproof_models::$name(),
-                        Mode::TUTORIAL_SAMPLE,
+                        threadproof_models::TUTORIAL_SAMPLE,
                         Timing::Any,
                         "sampled",
                     );
                 }
 
                 mod virtual_timing {
-                    use threadproof_models::{Mode, Timing};
+                    use threadproof_models::{registry_search, Timing};
 
                     #[cfg(loom)]
                     #[test]
                     fn $loom_virtual() {
-                        let mode = Mode::from_registry(stringify!($loom_virtual));
+                        let search = const { registry_search(stringify!($loom_virtual)) };
                         super::super::check(
                             threadproof_models::$name(),
-                            mode,
+                            search,
                             Timing::Virtual,
                             stringify!($loom_virtual),
                         );
@@ -109,7 +109,7 @@ macro_rules! verdict_tests {
                     fn sampled_at_tutorial_size() {
                         super::super::check(
                             threadproof_models::$name(),
-                            Mode::TUTORIAL_SAMPLE,
+                            threadproof_models::TUTORIAL_SAMPLE,
                             Timing::Virtual,
                             "sampled",
                         );
@@ -118,10 +118,10 @@ macro_rules! verdict_tests {
                     #[cfg(shuttle)]
                     #[test]
                     fn $shuttle_virtual() {
-                        let mode = Mode::from_registry(stringify!($shuttle_virtual));
+                        let search = const { registry_search(stringify!($shuttle_virtual)) };
                         super::super::check(
                             threadproof_models::$name(),
-                            mode,
+                            search,
                             Timing::Virtual,
                             stringify!($shuttle_virtual),
                         );
@@ -138,10 +138,11 @@ threadproof_models::for_each_model!(verdict_tests);
 /// executions; and what the snippets without an output always print.
 #[cfg(shuttle)]
 mod tutorial_output {
-    use threadproof_models::{Mode, Report, Run, Timing, Verdict};
+    use threadproof_models::{Report, Run, Search, Timing, Verdict, TUTORIAL_SAMPLE};
 
-    fn at_tutorial_size(model: threadproof_models::Model, mode: Mode) -> Report {
-        let run = Run::new(model, mode).timing(Timing::Virtual);
+    /// `run` on the tutorial's timing, at the search's size (the tutorial's, for these).
+    fn at_tutorial_size(run: Run) -> Report {
+        let run = run.timing(Timing::Virtual);
         let expected = run.expected();
         let report = run.run();
         assert_eq!(report.verdict, expected, "{}", report.snapshot());
@@ -156,7 +157,9 @@ mod tutorial_output {
     /// the same argument gives 10! = 3,628,800 outputs, of which the tutorial shows one.
     #[test]
     fn semaphore_prints_the_tutorials_output_in_order() {
-        let report = at_tutorial_size(threadproof_models::semaphore_limit(), Mode::InOrder);
+        let report = at_tutorial_size(
+            Run::new(threadproof_models::semaphore_limit(), Search::InOrder).seek_output(),
+        );
         assert_eq!(report.executions, 1, "one schedule, no random choices");
         assert_eq!(report.tutorial_printed, Some(1), "{}", report.snapshot());
     }
@@ -167,10 +170,10 @@ mod tutorial_output {
     /// 3! x 3! = 36 outputs are possible: the sample reaches all 36, the tutorial's among them.
     #[test]
     fn event_prints_the_tutorials_dialogue_among_36() {
-        let report = at_tutorial_size(
+        let report = at_tutorial_size(Run::new(
             threadproof_models::event_boss_worker(),
-            Mode::TUTORIAL_SAMPLE,
-        );
+            TUTORIAL_SAMPLE,
+        ));
         assert_eq!(report.printed.len(), 36, "{}", report.snapshot());
         assert!(
             report.tutorial_printed.is_some_and(|n| n > 0),
@@ -191,7 +194,13 @@ mod tutorial_output {
     /// print, with its random sleeps chosen (a search over the choices, the in-order schedule).
     #[test]
     fn form2_prints_the_tutorials_lines() {
-        let report = at_tutorial_size(threadproof_models::producer_consumer_form2(), Mode::InOrder);
+        let report = at_tutorial_size(
+            Run::new(
+                threadproof_models::producer_consumer_form2(),
+                Search::InOrder,
+            )
+            .seek_output(),
+        );
         assert!(
             report.tutorial_printed.is_some_and(|n| n > 0),
             "{}",
@@ -206,19 +215,26 @@ mod tutorial_output {
     /// still print the lines, finds them after about 89,000 executions with this seed.
     #[test]
     fn form1_prints_the_tutorials_lines() {
-        let seek = Mode::Seek {
+        let seek = Search::Pct {
             seed: 1,
             iterations: 1000,
             depth: 5,
         };
-        let report = at_tutorial_size(threadproof_models::producer_consumer_form1(), seek);
+        let report = at_tutorial_size(
+            Run::new(threadproof_models::producer_consumer_form1(), seek).seek_output(),
+        );
         assert!(
             report.tutorial_printed.is_some_and(|n| n > 0),
             "{}",
             report.snapshot()
         );
-        let in_order =
-            at_tutorial_size(threadproof_models::producer_consumer_form1(), Mode::InOrder);
+        let in_order = at_tutorial_size(
+            Run::new(
+                threadproof_models::producer_consumer_form1(),
+                Search::InOrder,
+            )
+            .seek_output(),
+        );
         assert_eq!(
             in_order.tutorial_printed,
             Some(0),
@@ -234,10 +250,10 @@ mod tutorial_output {
     /// takes about as long as the sleep.)
     #[test]
     fn unlocked_counter_prints_99_at_the_tutorials_size() {
-        let report = at_tutorial_size(
+        let report = at_tutorial_size(Run::new(
             threadproof_models::counter_unlocked(),
-            Mode::TUTORIAL_SAMPLE,
-        );
+            TUTORIAL_SAMPLE,
+        ));
         assert_eq!(
             report.outcomes.keys().collect::<Vec<_>>(),
             ["num = 99"],
@@ -250,10 +266,10 @@ mod tutorial_output {
     /// says when: no thread moves after that instant.
     #[test]
     fn the_deadlock_happens_on_the_tutorials_timing() {
-        let report = at_tutorial_size(
+        let report = at_tutorial_size(Run::new(
             threadproof_models::two_locks_opposite_order(),
-            Mode::TUTORIAL_SAMPLE,
-        );
+            TUTORIAL_SAMPLE,
+        ));
         assert_eq!(report.verdict, Verdict::Deadlocks);
         let steps = &report.counterexample.as_ref().expect("a deadlock").steps;
         let last = steps.last().expect("steps").seconds;
@@ -276,7 +292,7 @@ fn form2_two_consumers_proof() {
         threads: 2,
         value: 1,
     };
-    let report = Run::new(threadproof_models::producer_consumer_form2(), Mode::Proof)
+    let report = Run::new(threadproof_models::producer_consumer_form2(), Search::PROOF)
         .size(two_consumers)
         .run();
     assert_eq!(report.verdict, Verdict::Holds, "{}", report.snapshot());

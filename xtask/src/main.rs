@@ -1,110 +1,74 @@
 //! `cargo prove`: builds the loom and the shuttle configurations, runs every model under both,
 //! and prints the verdicts.
 //!
-//! ```text
-//! cargo prove [--model NAME] [--explain NAME] [--checker loom|shuttle] [--json PATH]
-//!             [--preemption-bound N] [--no-sample]
-//! ```
-//!
-//! Exits 1 if a verdict differs from the expected one or a run fails to complete, 2 for bad
-//! arguments or a failed build, 0 otherwise.
+//! `cargo prove --help` lists the options. Exits 1 if a verdict differs from the expected one
+//! or a run fails to complete, 2 for bad arguments or a failed build, 0 otherwise.
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, IsTerminal, Write as _};
+use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use threadproof_models::{Report, Verdict};
+use clap::builder::{PossibleValuesParser, TypedValueParser as _};
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use threadproof_models::{Checker, Report, Search, Timing, Verdict, TUTORIAL_SAMPLE};
 
 /// A run that takes longer than this has not completed: it counts as a failure.
 const RUN_LIMIT: Duration = Duration::from_secs(600);
 
-const USAGE: &str = "usage: cargo prove [--model NAME] [--explain NAME] [--checker loom|shuttle] \
-[--json PATH] [--preemption-bound N] [--no-sample]";
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Checker {
-    Loom,
-    Shuttle,
-}
-
-impl Checker {
-    fn name(self) -> &'static str {
-        match self {
-            Checker::Loom => "loom",
-            Checker::Shuttle => "shuttle",
-        }
-    }
-}
-
-struct Options {
+/// Runs every model of the threading tutorial under loom and shuttle, under any timing and
+/// under the tutorial's own, and prints the verdicts, the table and the counterexamples.
+#[derive(Parser)]
+#[command(name = "cargo prove", bin_name = "cargo prove")]
+struct Cli {
+    /// Only this model.
+    #[arg(long, value_parser = model_names())]
     model: Option<String>,
+    /// Only this model, printing the counterexample of each run instead of the table.
+    #[arg(long, value_parser = model_names(), conflicts_with = "model")]
     explain: Option<String>,
-    checkers: Vec<Checker>,
+    /// Only this checker.
+    #[arg(long, value_parser = PossibleValuesParser::new(["loom", "shuttle"])
+        .map(|name| if name == "loom" { Checker::Loom } else { Checker::Shuttle }))]
+    checker: Option<Checker>,
+    /// Also write every run's report to this file, as JSON.
+    #[arg(long, value_name = "PATH")]
     json: Option<PathBuf>,
+    /// Search every model with at most N preemptions instead of the registry's search: a
+    /// faster, bounded run.
+    #[arg(long, value_name = "N")]
     preemption_bound: Option<usize>,
-    sample: bool,
+    /// Skip shuttle's PCT samples at the tutorial's size.
+    #[arg(long)]
+    no_sample: bool,
 }
 
-fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options {
-        model: None,
-        explain: None,
-        checkers: vec![Checker::Loom, Checker::Shuttle],
-        json: None,
-        preemption_bound: None,
-        sample: true,
-    };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = || {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("`{arg}` needs a value"))
-        };
-        match arg.as_str() {
-            "--model" => options.model = Some(value()?),
-            "--explain" => options.explain = Some(value()?),
-            "--checker" => {
-                options.checkers = match value()?.as_str() {
-                    "loom" => vec![Checker::Loom],
-                    "shuttle" => vec![Checker::Shuttle],
-                    other => return Err(format!("unknown checker `{other}`")),
-                }
-            }
-            "--json" => options.json = Some(PathBuf::from(value()?)),
-            "--preemption-bound" => {
-                let n = value()?;
-                options.preemption_bound = Some(
-                    n.parse()
-                        .map_err(|_| format!("bad preemption bound `{n}`"))?,
-                );
-            }
-            "--no-sample" => options.sample = false,
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument `{other}`")),
-        }
-    }
-    Ok(options)
+fn model_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(threadproof_models::all().into_iter().map(|e| e.model.name))
+}
+
+/// One run of one model: which checker, search and timing.
+struct Planned {
+    checker: Checker,
+    /// The search as the models binary's `--search` spells it.
+    argument: String,
+    search: Search,
+    timing: Timing,
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let options = match parse(&args) {
-        Ok(options) => options,
-        Err(problem) => {
-            if !problem.is_empty() {
-                eprintln!("cargo prove: {problem}");
-            }
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
+    let cli = Cli::parse();
+    let checkers = match cli.checker {
+        Some(checker) => vec![checker],
+        None => vec![Checker::Loom, Checker::Shuttle],
     };
     let root = workspace_root();
     let mut binaries = Vec::new();
-    for &checker in &options.checkers {
+    for &checker in &checkers {
         match build(&root, checker) {
             Ok(binary) => binaries.push((checker, binary)),
             Err(problem) => {
@@ -114,81 +78,78 @@ fn main() -> ExitCode {
         }
     }
 
-    let selected = options.explain.as_ref().or(options.model.as_ref());
-    let models = match list_models(&binaries[0].1) {
-        Ok(models) => models,
-        Err(problem) => {
-            eprintln!("cargo prove: {problem}");
-            return ExitCode::from(2);
-        }
-    };
-    let models: Vec<Listed> = match selected {
-        None => models,
-        Some(name) => {
-            let names: Vec<&str> = models.iter().map(|m| m.name.as_str()).collect();
-            if !names.contains(&name.as_str()) {
-                eprintln!(
-                    "cargo prove: no model named `{name}`; the models are: {}",
-                    names.join(", ")
-                );
-                return ExitCode::from(2);
-            }
-            models.into_iter().filter(|m| &m.name == name).collect()
-        }
-    };
+    let selected = cli.explain.as_ref().or(cli.model.as_ref());
+    let entries: Vec<_> = threadproof_models::all()
+        .into_iter()
+        .filter(|entry| selected.is_none_or(|name| entry.model.name == name))
+        .collect();
 
-    let mode = match options.preemption_bound {
-        Some(n) => format!("bounded:{n}"),
-        None => "registry".to_owned(),
-    };
     let mut rows = Vec::new();
     let mut failures = Vec::new();
-    for listed in &models {
-        let model = &listed.name;
+    for entry in &entries {
+        let model = entry.model.name;
         let mut row = Row {
-            model: model.clone(),
+            model: model.to_owned(),
             runs: Vec::new(),
         };
         for (checker, binary) in &binaries {
-            let mut runs = vec![(mode.clone(), "any"), (mode.clone(), "virtual")];
-            if *checker == Checker::Shuttle && options.sample && options.explain.is_none() {
-                runs.push(("sampled".to_owned(), "any"));
-                runs.push(("sampled".to_owned(), "virtual"));
+            let checker = *checker;
+            let mut plan = Vec::new();
+            for timing in [Timing::Any, Timing::Virtual] {
+                plan.push(match cli.preemption_bound {
+                    Some(n) => Planned {
+                        checker,
+                        argument: format!("bounded_{n}"),
+                        search: Search::Exhaustive {
+                            preemption_bound: Some(n),
+                        },
+                        timing,
+                    },
+                    None => Planned {
+                        checker,
+                        argument: "registry".to_owned(),
+                        search: entry.search(checker, timing),
+                        timing,
+                    },
+                });
             }
-            for (mode, timing) in runs {
-                let shown = match (mode.as_str(), checker, timing) {
-                    ("registry", Checker::Loom, "any") => listed.loom.as_str(),
-                    ("registry", Checker::Shuttle, "any") => listed.shuttle.as_str(),
-                    ("registry", Checker::Loom, _) => listed.loom_virtual.as_str(),
-                    ("registry", Checker::Shuttle, _) => listed.shuttle_virtual.as_str(),
-                    ("sampled", _, _) => "sampled",
-                    (other, _, _) => other,
-                };
-                let label = format!("{} {} {}", checker.name(), timing, shown);
-                match run_model(binary, model, &mode, timing, &label) {
+            if checker == Checker::Shuttle && !cli.no_sample && cli.explain.is_none() {
+                for timing in [Timing::Any, Timing::Virtual] {
+                    plan.push(Planned {
+                        checker,
+                        argument: "sampled".to_owned(),
+                        search: TUTORIAL_SAMPLE,
+                        timing,
+                    });
+                }
+            }
+            for planned in plan {
+                let label = format!(
+                    "{model:<26} {:<7} {:<14} {}",
+                    planned.checker, planned.timing, planned.search
+                );
+                match run_model(binary, model, &planned, &label) {
                     Ok(report) => {
                         if !report.as_expected() {
                             failures.push(format!(
-                                "{model} ({label}): expected {}, got {}",
+                                "{label}: expected {}, got {}",
                                 report.expected, report.verdict
                             ));
                         }
                         row.runs.push(report);
                     }
-                    Err(problem) => {
-                        failures.push(format!("{model} ({label}): {problem}"));
-                    }
+                    Err(problem) => failures.push(format!("{label}: {problem}")),
                 }
             }
         }
         rows.push(row);
     }
 
-    if options.explain.is_some() {
+    if cli.explain.is_some() {
         for report in rows.iter().flat_map(|r| &r.runs) {
             println!(
                 "{} under {} ({}, {}):",
-                report.model, report.checker, report.mode, report.timing
+                report.model, report.checker, report.search, report.timing
             );
             match &report.counterexample {
                 Some(counterexample) => print!("{counterexample}"),
@@ -200,7 +161,7 @@ fn main() -> ExitCode {
         print!("{}", counterexamples(&rows));
     }
 
-    if let Some(path) = &options.json {
+    if let Some(path) = &cli.json {
         let reports: Vec<&Report> = rows.iter().flat_map(|r| &r.runs).collect();
         let json = serde_json::to_string_pretty(&reports).expect("reports are plain data");
         if let Err(e) = std::fs::write(path, json) {
@@ -260,76 +221,29 @@ fn build(root: &Path, checker: Checker) -> Result<PathBuf, String> {
     Ok(target.join("release").join("threadproof-models"))
 }
 
-/// A model of the registry, with the search each checker gives it there.
-struct Listed {
-    name: String,
-    loom: String,
-    shuttle: String,
-    loom_virtual: String,
-    shuttle_virtual: String,
-}
-
-fn list_models(binary: &Path) -> Result<Vec<Listed>, String> {
-    let output = Command::new(binary)
-        .arg("list")
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "listing the models failed ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let models = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| {
-            let value: serde_json::Value =
-                serde_json::from_str(line).map_err(|e| format!("bad model list: {e}"))?;
-            let field = |key: &str| {
-                value[key]
-                    .as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| format!("the model list lacks `{key}`"))
-            };
-            Ok(Listed {
-                name: field("name")?,
-                loom: field("loom")?,
-                shuttle: field("shuttle")?,
-                loom_virtual: field("loom_virtual")?,
-                shuttle_virtual: field("shuttle_virtual")?,
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    if models.is_empty() {
-        return Err("the model list is empty".to_owned());
-    }
-    Ok(models)
-}
-
-/// Runs one model, showing which one and, after a second, a live execution count.
-fn run_model(
-    binary: &Path,
-    model: &str,
-    mode: &str,
-    timing: &str,
-    label: &str,
-) -> Result<Report, String> {
+/// Runs one model, showing its live execution count: a spinner on a terminal, a line every
+/// five seconds otherwise.
+fn run_model(binary: &Path, model: &str, planned: &Planned, label: &str) -> Result<Report, String> {
     let live = std::io::stderr().is_terminal();
     let start = Instant::now();
-    if live {
-        eprint!("{label:<30} {model:<26} ...");
-    }
+    let spinner = live.then(|| {
+        let spinner = ProgressBar::new_spinner().with_prefix(label.to_owned());
+        spinner.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {prefix} {human_pos} executions, {per_sec}, {elapsed}",
+            )
+            .expect("a valid template"),
+        );
+        spinner.enable_steady_tick(Duration::from_millis(100));
+        spinner
+    });
+    let timing = match planned.timing {
+        Timing::Any => "any",
+        Timing::Virtual => "virtual",
+    };
     let mut child = Command::new(binary)
-        .args([
-            "run",
-            model,
-            "--mode",
-            mode,
-            "--timing",
-            timing,
-            "--progress",
-        ])
+        .args(["run", model, "--search", &planned.argument])
+        .args(["--timing", timing, "--progress"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -337,29 +251,26 @@ fn run_model(
     let stderr = child.stderr.take().expect("piped");
     let other_lines = Arc::new(Mutex::new(String::new()));
     let reader = {
-        let (other_lines, label, model) =
-            (Arc::clone(&other_lines), label.to_owned(), model.to_owned());
+        let (other_lines, spinner, label) =
+            (Arc::clone(&other_lines), spinner.clone(), label.to_owned());
         std::thread::spawn(move || {
             let mut next_line = Duration::from_secs(5);
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                match line.strip_prefix("progress ") {
-                    Some(count) if live && start.elapsed() > Duration::from_secs(1) => {
-                        eprint!(
-                            "\r{label:<30} {model:<26} {count:>9} executions, {:.0} s",
-                            start.elapsed().as_secs_f64()
-                        );
-                        let _ = std::io::stderr().flush();
+                let count = line
+                    .strip_prefix("progress ")
+                    .and_then(|count| count.parse::<u64>().ok());
+                match (count, &spinner) {
+                    (Some(count), Some(spinner)) => spinner.set_position(count),
+                    (Some(count), None) => {
+                        if start.elapsed() > next_line {
+                            eprintln!(
+                                "{label} {count:>9} executions, {:.0} s",
+                                start.elapsed().as_secs_f64()
+                            );
+                            next_line += Duration::from_secs(5);
+                        }
                     }
-                    // Without a terminal to redraw, a line every five seconds.
-                    Some(count) if !live && start.elapsed() > next_line => {
-                        eprintln!(
-                            "{label:<30} {model:<26} {count:>9} executions, {:.0} s",
-                            start.elapsed().as_secs_f64()
-                        );
-                        next_line += Duration::from_secs(5);
-                    }
-                    Some(_) => {}
-                    None => {
+                    (None, _) => {
                         let mut other = other_lines.lock().unwrap_or_else(|e| e.into_inner());
                         let _ = writeln!(other, "{line}");
                     }
@@ -367,28 +278,29 @@ fn run_model(
             }
         })
     };
+    // The report is the child's whole stdout, complete when the child exits.
     let mut stdout = child.stdout.take().expect("piped");
-    let output = std::thread::spawn(move || {
+    let (sender, output) = mpsc::channel();
+    std::thread::spawn(move || {
         let mut text = String::new();
         let _ = std::io::Read::read_to_string(&mut stdout, &mut text);
-        text
+        let _ = sender.send(text);
     });
-    loop {
-        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
-            break;
-        }
-        if start.elapsed() > RUN_LIMIT {
+    let text = match output.recv_timeout(RUN_LIMIT) {
+        Ok(text) => text,
+        Err(_) => {
             let _ = child.kill();
             let _ = child.wait();
+            if let Some(spinner) = &spinner {
+                spinner.finish_and_clear();
+            }
             return Err(format!("did not finish within {} s", RUN_LIMIT.as_secs()));
         }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = reader.join();
-    let text = output.join().unwrap_or_default();
+    };
     let status = child.wait().map_err(|e| e.to_string())?;
-    if live {
-        eprint!("\r{}\r", " ".repeat(80));
+    let _ = reader.join();
+    if let Some(spinner) = &spinner {
+        spinner.finish_and_clear();
     }
     let report: Report = match serde_json::from_str(text.trim()) {
         Ok(report) if status.success() => report,
@@ -404,7 +316,7 @@ fn run_model(
         }
     };
     eprintln!(
-        "{label:<30} {model:<26} {} ({}, {:.2} s)",
+        "{label} {} ({}, {:.2} s)",
         report.verdict,
         executions(report.executions),
         report.seconds
@@ -424,22 +336,15 @@ fn cell(report: Option<&Report>) -> String {
     match report {
         None => "-".to_owned(),
         Some(r) => {
-            let kind = if r.mode == "proof" {
-                "proof"
-            } else if r.mode.starts_with("bounded") {
-                "bounded"
-            } else {
-                "sampled"
-            };
-            let kind = if kind == "bounded" { &r.mode } else { kind };
             let mark = if r.as_expected() {
                 ""
             } else {
                 " **UNEXPECTED**"
             };
             format!(
-                "{}{mark} ({kind}, {}, {:.2} s)",
+                "{}{mark} ({}, {}, {:.2} s)",
                 r.verdict,
+                r.search,
                 executions(r.executions),
                 r.seconds
             )
@@ -458,16 +363,20 @@ fn table(rows: &[Row]) -> String {
     let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
     let mut lessons = Vec::new();
     for row in rows {
-        let find = |checker: &str, timing: &str, sampled: bool| {
+        let find = |checker: Checker, timing: Timing, sampled: bool| {
             row.runs.iter().find(|r| {
                 r.checker == checker
                     && r.timing == timing
-                    && r.mode.starts_with("sampled") == sampled
+                    && matches!(r.search, Search::Pct { .. }) == sampled
             })
         };
-        let any = find("loom", "any timing", false).or(find("shuttle", "any timing", false));
-        let timed =
-            find("loom", "virtual timing", false).or(find("shuttle", "virtual timing", false));
+        let any =
+            find(Checker::Loom, Timing::Any, false).or(find(Checker::Shuttle, Timing::Any, false));
+        let timed = find(Checker::Loom, Timing::Virtual, false).or(find(
+            Checker::Shuttle,
+            Timing::Virtual,
+            false,
+        ));
         let (Some(any), Some(timed)) = (any, timed) else {
             let _ = writeln!(
                 out,
@@ -482,13 +391,13 @@ fn table(rows: &[Row]) -> String {
             row.model,
             any.claim,
             any.expected,
-            cell(find("loom", "any timing", false)),
-            cell(find("shuttle", "any timing", false)),
-            cell(find("shuttle", "any timing", true)),
+            cell(find(Checker::Loom, Timing::Any, false)),
+            cell(find(Checker::Shuttle, Timing::Any, false)),
+            cell(find(Checker::Shuttle, Timing::Any, true)),
             timed.expected,
-            cell(find("loom", "virtual timing", false)),
-            cell(find("shuttle", "virtual timing", false)),
-            cell(find("shuttle", "virtual timing", true)),
+            cell(find(Checker::Loom, Timing::Virtual, false)),
+            cell(find(Checker::Shuttle, Timing::Virtual, false)),
+            cell(find(Checker::Shuttle, Timing::Virtual, true)),
         );
         if any.expected != timed.expected {
             if let Some(lesson) = &any.timing_lesson {
@@ -510,7 +419,7 @@ fn counterexamples(rows: &[Row]) -> String {
     // The first refuting run of each model under each timing: loom's proof if it has one.
     for (row, timing) in rows
         .iter()
-        .flat_map(|row| [(row, "any timing"), (row, "virtual timing")])
+        .flat_map(|row| [(row, Timing::Any), (row, Timing::Virtual)])
     {
         let Some(report) = row.runs.iter().find(|r| {
             r.timing == timing
@@ -525,11 +434,71 @@ fn counterexamples(rows: &[Row]) -> String {
         let _ = writeln!(
             out,
             "\n{} ({}): {}, under {} ({}, {})",
-            report.model, report.claim, report.verdict, report.checker, report.mode, report.timing
+            report.model,
+            report.claim,
+            report.verdict,
+            report.checker,
+            report.search,
+            report.timing
         );
         if let Some(counterexample) = &report.counterexample {
             out.push_str(&counterexample.to_string());
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::error::ErrorKind;
+    use clap::{CommandFactory as _, Parser as _};
+
+    use super::{Checker, Cli};
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn arguments_are_parsed() {
+        let cli = Cli::try_parse_from([
+            "cargo prove",
+            "--checker",
+            "shuttle",
+            "--model",
+            "counter_locked",
+            "--preemption-bound",
+            "2",
+            "--no-sample",
+        ])
+        .expect("valid arguments");
+        assert_eq!(cli.checker, Some(Checker::Shuttle));
+        assert_eq!(cli.model.as_deref(), Some("counter_locked"));
+        assert_eq!(cli.preemption_bound, Some(2));
+        assert!(cli.no_sample && cli.explain.is_none() && cli.json.is_none());
+    }
+
+    #[test]
+    fn bad_arguments_are_refused() {
+        let refused = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("cargo prove").chain(args.iter().copied()))
+                .err()
+                .map(|e| e.kind())
+        };
+        assert_eq!(
+            refused(&["--checker", "tla"]),
+            Some(ErrorKind::InvalidValue)
+        );
+        assert_eq!(refused(&["--model", "nope"]), Some(ErrorKind::InvalidValue));
+        assert_eq!(
+            refused(&["--preemption-bound", "two"]),
+            Some(ErrorKind::ValueValidation)
+        );
+        assert_eq!(refused(&["--frobnicate"]), Some(ErrorKind::UnknownArgument));
+        assert_eq!(
+            refused(&["--model", "counter_locked", "--explain", "counter_gil"]),
+            Some(ErrorKind::ArgumentConflict)
+        );
+    }
 }

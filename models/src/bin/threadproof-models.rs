@@ -1,20 +1,9 @@
 //! Runs the models under the checker this binary was built with, for `cargo prove`.
 //!
-//! ```text
-//! threadproof-models list
-//! threadproof-models run NAME [--mode registry|proof|bounded:N|sampled|in-order] [--timing any|virtual]
-//!                             [--tutorial-size] [--threads N] [--value N]
-//!                             [--seed N] [--depth N] [--iterations N] [--progress]
-//! ```
-//!
-//! `list` prints every model as one JSON line. `run` explores one model (by default with the
-//! registry's search for this checker: a proof, or a stated preemption bound) and prints its
-//! report as one JSON line; with `--progress` it also prints `progress N` lines (executions so
-//! far) to stderr while it works. `--timing virtual` runs it on the virtual clock, with the
-//! tutorial's sleeps (the registry has a search for each timing); `--tutorial-size` explores
-//! the tutorial's own size, and `--threads` and `--value` change the size explored;
-//! `--seed`, `--depth`, `--iterations` change the PCT sample. Exit status: 0 when the report is
-//! written, whatever its verdict; 2 for bad arguments.
+//! `threadproof-models run NAME` explores one model (by default with the registry's search
+//! for this checker and timing: a proof, or a stated preemption bound) and prints its report
+//! as one JSON line; `--help` lists the options. Exit status: 0 when the report is written,
+//! whatever its verdict; 2 for bad arguments.
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -22,143 +11,167 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use threadproof_models::{all, find, Mode, Run, Timing};
+use clap::builder::{PossibleValuesParser, TypedValueParser as _};
+use clap::{Parser, Subcommand};
+use threadproof_models::{all, find, Run, Search, Timing, TUTORIAL_SAMPLE};
+
+/// Runs the threading tutorial's models under the checker this binary was built with.
+#[derive(Parser)]
+#[command(name = "threadproof-models")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Prints the models' names, one per line, in the tutorial's order.
+    List,
+    /// Explores one model and prints its report as one line of JSON.
+    Run(RunArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// The model.
+    #[arg(value_parser = PossibleValuesParser::new(all().into_iter().map(|e| e.model.name)))]
+    name: String,
+    /// The search: `registry` (the registry's, for this checker and timing), `proof`,
+    /// `bounded_N`, `sampled` (PCT at the tutorial's size), `in-order` (the in-order schedule,
+    /// seeking the tutorial's output) or `seek` (PCT, seeking the tutorial's output).
+    #[arg(long, default_value = "registry", value_parser = parse_search)]
+    search: Chosen,
+    /// Any timing, or the tutorial's own on the virtual clock.
+    #[arg(long, default_value = "any", value_parser = PossibleValuesParser::new(["any", "virtual"])
+        .map(|timing| if timing == "virtual" { Timing::Virtual } else { Timing::Any }))]
+    timing: Timing,
+    /// Explore the tutorial's own size (a sample or the in-order schedule always does).
+    #[arg(long)]
+    tutorial_size: bool,
+    /// The number of threads explored, instead of the search's size.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// The model's own number (see its `value_means`), instead of the search's size.
+    #[arg(long)]
+    value: Option<usize>,
+    /// PCT's seed, for `sampled` and `seek`.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// PCT's bug depth, for `sampled` and `seek`.
+    #[arg(long)]
+    depth: Option<usize>,
+    /// PCT's executions, for `sampled` and `seek`.
+    #[arg(long)]
+    iterations: Option<usize>,
+    /// Print `progress N` lines (executions so far) to stderr while exploring.
+    #[arg(long)]
+    progress: bool,
+}
+
+/// A search named on the command line.
+#[derive(Clone, Copy)]
+enum Chosen {
+    /// The registry's.
+    Registry,
+    /// This one, seeking the tutorial's output or not.
+    Given { search: Search, seek: bool },
+}
+
+fn parse_search(spelling: &str) -> Result<Chosen, String> {
+    let given = |search, seek| Ok(Chosen::Given { search, seek });
+    match spelling {
+        "registry" => Ok(Chosen::Registry),
+        "sampled" => given(TUTORIAL_SAMPLE, false),
+        "in-order" => given(Search::InOrder, true),
+        "seek" => given(
+            Search::Pct {
+                seed: 2018,
+                iterations: 100,
+                depth: 3,
+            },
+            true,
+        ),
+        "proof" => given(Search::PROOF, false),
+        bounded => match bounded.strip_prefix("bounded_").map(str::parse::<usize>) {
+            Some(Ok(bound))
+                if bounded
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                given(
+                    Search::Exhaustive {
+                        preemption_bound: Some(bound),
+                    },
+                    false,
+                )
+            }
+            _ => Err("expected registry, proof, bounded_N, sampled, in-order or seek".to_owned()),
+        },
+    }
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("list") => {
+    match Cli::parse().command {
+        Command::List => {
+            let mut stdout = std::io::stdout().lock();
             for entry in all() {
-                let model = entry.model;
-                let line = serde_json::json!({
-                    "name": model.name,
-                    "section": model.section,
-                    "claim": model.claim,
-                    "expected": model.expected,
-                    "expected_virtual": model.expected_virtual,
-                    "loom": entry.loom.describe(),
-                    "shuttle": entry.shuttle.describe(),
-                    "loom_virtual": entry.loom_virtual.describe(),
-                    "shuttle_virtual": entry.shuttle_virtual.describe(),
-                });
-                println!("{line}");
+                // A closed pipe (`| head`) ends the list.
+                if writeln!(stdout, "{}", entry.model.name).is_err() {
+                    break;
+                }
             }
             ExitCode::SUCCESS
         }
-        Some("run") => run(&args[1..]),
-        _ => usage("expected `list` or `run NAME`"),
+        Command::Run(args) => run(args),
     }
 }
 
-fn usage(problem: &str) -> ExitCode {
-    eprintln!("threadproof-models: {problem}");
-    eprintln!("usage: threadproof-models list");
-    eprintln!(
-        "       threadproof-models run NAME [--mode registry|proof|bounded:N|sampled|in-order] [--timing any|virtual] [--tutorial-size] [--threads N] [--value N] [--seed N] [--depth N] [--iterations N] [--progress]"
-    );
-    ExitCode::from(2)
-}
-
-fn run(args: &[String]) -> ExitCode {
-    let Some(name) = args.first() else {
-        return usage("`run` needs a model name");
-    };
-    let Some(entry) = find(name) else {
-        return usage(&format!("no model named `{name}`"));
-    };
-    let mut mode = None;
-    let mut timing = Timing::Any;
-    let mut tutorial_size = false;
-    let mut progress = false;
+fn run(args: RunArgs) -> ExitCode {
+    let entry = find(&args.name).expect("clap accepts only the registry's names");
     let model = entry.model;
-    // Sizes and sampling options apply to the mode chosen, wherever `--mode` stands.
-    let (mut threads, mut value) = (None, None);
-    let (mut seed, mut depth, mut iterations) = (None, None, None);
-    let mut rest = args[1..].iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--progress" => progress = true,
-            "--tutorial-size" => tutorial_size = true,
-            "--timing" => {
-                timing = match rest.next().map(String::as_str) {
-                    Some("any") => Timing::Any,
-                    Some("virtual") => Timing::Virtual,
-                    _ => return usage("`--timing` needs `any` or `virtual`"),
-                };
-            }
-            "--seed" | "--depth" | "--iterations" | "--threads" | "--value" => {
-                let Some(Ok(n)) = rest.next().map(|v| v.parse::<usize>()) else {
-                    return usage(&format!("`{arg}` needs a number"));
-                };
-                let slot = match arg.as_str() {
-                    "--seed" => &mut seed,
-                    "--depth" => &mut depth,
-                    "--iterations" => &mut iterations,
-                    "--threads" => &mut threads,
-                    _ => &mut value,
-                };
-                *slot = Some(n);
-            }
-            "--mode" => {
-                let Some(value) = rest.next() else {
-                    return usage("`--mode` needs a value");
-                };
-                mode = match value.as_str() {
-                    "registry" => None,
-                    "proof" => Some(Mode::Proof),
-                    "sampled" => Some(Mode::TUTORIAL_SAMPLE),
-                    "in-order" => Some(Mode::InOrder),
-                    "seek" => Some(Mode::Seek {
-                        seed: 2018,
-                        iterations: 100,
-                        depth: 3,
-                    }),
-                    bounded => match bounded.strip_prefix("bounded:").map(str::parse) {
-                        Some(Ok(n)) => Some(Mode::Bounded(n)),
-                        _ => return usage(&format!("unknown mode `{value}`")),
-                    },
-                };
-            }
-            other => return usage(&format!("unknown argument `{other}`")),
-        }
-    }
-    let mut mode = mode.unwrap_or_else(|| entry.mode(timing));
-    if let Mode::Sampled {
-        seed: s,
-        iterations: i,
-        depth: d,
-    }
-    | Mode::Seek {
-        seed: s,
-        iterations: i,
-        depth: d,
-    } = &mut mode
+    let (mut search, seek) = match args.search {
+        Chosen::Registry => (
+            entry.search(threadproof_models::Checker::CURRENT, args.timing),
+            false,
+        ),
+        Chosen::Given { search, seek } => (search, seek),
+    };
+    if let Search::Pct {
+        seed,
+        iterations,
+        depth,
+    } = &mut search
     {
-        *s = seed.map_or(*s, |n| n as u64);
-        *d = depth.unwrap_or(*d);
-        *i = iterations.unwrap_or(*i);
-    } else if seed.or(depth).or(iterations).is_some() {
-        return usage("`--seed`, `--depth` and `--iterations` apply to `--mode sampled`");
+        *seed = args.seed.unwrap_or(*seed);
+        *depth = args.depth.unwrap_or(*depth);
+        *iterations = args.iterations.unwrap_or(*iterations);
+    } else if args.seed.is_some() || args.depth.is_some() || args.iterations.is_some() {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        command
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "`--seed`, `--depth` and `--iterations` apply to `--search sampled` and `seek`",
+            )
+            .exit();
     }
-    let mut size = if tutorial_size
-        || matches!(
-            mode,
-            Mode::Sampled { .. } | Mode::InOrder | Mode::Seek { .. }
-        ) {
+    let mut size = if args.tutorial_size || !matches!(search, Search::Exhaustive { .. }) {
         model.tutorial
     } else {
         model.small
     };
-    size.threads = threads.unwrap_or(size.threads);
-    size.value = value.unwrap_or(size.value);
+    size.threads = args.threads.unwrap_or(size.threads);
+    size.value = args.value.unwrap_or(size.value);
 
     // The checkers report deadlocks by panicking; the report carries them, so keep the
     // checkers' own panic messages off the terminal.
     std::panic::set_hook(Box::new(|_| {}));
 
-    let run = Run::new(model, mode).timing(timing).size(size);
+    let mut run = Run::new(model, search).timing(args.timing).size(size);
+    if seek {
+        run = run.seek_output();
+    }
     let finished = Arc::new(AtomicBool::new(false));
-    let ticker = progress.then(|| {
+    let ticker = args.progress.then(|| {
         let (count, finished) = (run.progress(), Arc::clone(&finished));
         std::thread::spawn(move || {
             while !finished.load(Ordering::Relaxed) {
@@ -176,4 +189,61 @@ fn run(args: &[String]) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{line}");
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory as _, Parser as _};
+
+    use super::{Chosen, Cli, Command, Search};
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn searches_are_spelt_as_in_the_registry() {
+        let search = |spelling: &str| {
+            let cli = Cli::try_parse_from([
+                "threadproof-models",
+                "run",
+                "counter_locked",
+                "--search",
+                spelling,
+            ]);
+            match cli.map(|cli| cli.command) {
+                Ok(Command::Run(args)) => match args.search {
+                    Chosen::Given { search, seek } => Some((search, seek)),
+                    Chosen::Registry => None,
+                },
+                _ => panic!("`{spelling}` refused"),
+            }
+        };
+        assert_eq!(
+            search("bounded_3"),
+            Some((
+                Search::Exhaustive {
+                    preemption_bound: Some(3)
+                },
+                false
+            ))
+        );
+        assert_eq!(search("proof"), Some((Search::PROOF, false)));
+        assert_eq!(search("in-order"), Some((Search::InOrder, true)));
+        assert_eq!(search("registry"), None);
+        for bad in ["bounded_", "bounded_+3", "bounded:3", "everything"] {
+            assert!(
+                Cli::try_parse_from([
+                    "threadproof-models",
+                    "run",
+                    "counter_locked",
+                    "--search",
+                    bad
+                ])
+                .is_err(),
+                "`{bad}` accepted"
+            );
+        }
+    }
 }
