@@ -1,4 +1,3 @@
-#![cfg(any(loom, shuttle))]
 //! `RLock` over every interleaving, under loom or shuttle.
 //!
 //! loom searches each model exhaustively without a bound: a proof. shuttle's depth-first
@@ -13,8 +12,7 @@ use std::sync::Arc;
 use threadproof::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use threadproof::{trace, RLock, ReleaseError};
 
-mod common;
-use common::{assert_passed, check, spawn};
+use crate::common::{self, assert_passed, check, spawn};
 
 #[test]
 fn rlock_nested_acquires_exclude_other_threads_and_count_back_to_zero_shuttle_bounded_4() {

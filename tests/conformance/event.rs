@@ -1,4 +1,3 @@
-#![cfg(not(any(loom, shuttle)))]
 //! CPython's `threading.Event` behaviours (C38..C41, in `docs/conformance.md`) on real threads.
 
 use std::sync::{mpsc, Arc};
@@ -7,8 +6,7 @@ use std::time::{Duration, Instant};
 
 use threadproof::Event;
 
-mod common;
-use common::{assert_about, waiters};
+use crate::common::{assert_about, waiters};
 
 const T: Duration = Duration::from_millis(80);
 /// Long enough never to pass in a passing run; a wait that should have been released fails

@@ -1,4 +1,3 @@
-#![cfg(any(loom, shuttle))]
 //! `Barrier` over every interleaving: distinct arrival indexes, reuse across generations, the
 //! action before the release, abort and reset (C44, C45, C46, C48, C49).
 
@@ -10,8 +9,7 @@ use threadproof::sync::thread::{self};
 use threadproof::trace;
 use threadproof::{Barrier, BrokenBarrierError};
 
-mod common;
-use common::{assert_passed, spawn};
+use crate::common::{self, assert_passed, spawn};
 
 #[test]
 fn c44_three_parties_get_the_indexes_0_1_2() {

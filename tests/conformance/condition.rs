@@ -1,4 +1,3 @@
-#![cfg(not(any(loom, shuttle)))]
 //! `threading.Condition` conformance on real threads: the checklist items (`docs/conformance.md`) C20..C27 (and C11 for
 //! the condition's guard).
 //!
@@ -21,8 +20,7 @@ use std::time::{Duration, Instant};
 
 use threadproof::{Condition, ConditionGuard};
 
-mod common;
-use common::{assert_about, waiters};
+use crate::common::{assert_about, waiters};
 
 /// The timeout of the timing checks.
 const T: Duration = Duration::from_millis(80);

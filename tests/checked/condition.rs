@@ -1,4 +1,3 @@
-#![cfg(any(loom, shuttle))]
 //! `Condition` over every interleaving, under loom or shuttle.
 //!
 //! A waiter counts itself in `entered` while it still holds `cond`, so once anyone else can
@@ -17,8 +16,7 @@ use std::sync::Arc;
 use threadproof::sync::thread::JoinHandle;
 use threadproof::{trace, Condition};
 
-mod common;
-use common::{assert_passed, check, spawn};
+use crate::common::{self, assert_passed, check, spawn};
 
 /// The preemption bound of shuttle's search of the two-waiter models, which loom exhausts
 /// without one: shuttle's depth-first search has no partial-order reduction, and these models

@@ -1,7 +1,6 @@
-#![cfg(not(any(loom, shuttle)))]
 //! Stateful property test: random sequences of every queue operation, applied to our queues
 //! and to a plain sequential model of CPython 3.13's `queue` written here; every result must
-//! agree. (No Python needed; tests/queue_differential.rs checks against CPython itself.)
+//! agree. (No Python needed; `queue_differential` checks against CPython itself.)
 //!
 //! A call that would wait forever in a one-thread program is not made: both sides answer
 //! `WouldBlock`, as the oracle does.

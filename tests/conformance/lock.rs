@@ -1,4 +1,3 @@
-#![cfg(not(any(loom, shuttle)))]
 //! `threading.Lock` conformance on real threads: the checklist items (`docs/conformance.md`) C1..C12.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -9,8 +8,7 @@ use std::time::{Duration, Instant};
 
 use threadproof::{Lock, LockGuard, ReleaseError};
 
-mod common;
-use common::assert_about;
+use crate::common::assert_about;
 
 /// The timeout of the timing checks.
 const T: Duration = Duration::from_millis(80);

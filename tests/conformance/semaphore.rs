@@ -1,4 +1,3 @@
-#![cfg(not(any(loom, shuttle)))]
 //! CPython's `threading.Semaphore` and `threading.BoundedSemaphore` behaviours (C30..C37, in
 //! `docs/conformance.md`) on real threads.
 
@@ -11,8 +10,7 @@ use std::time::{Duration, Instant};
 
 use threadproof::{Barrier, BoundedSemaphore, ReleaseError, Semaphore};
 
-mod common;
-use common::{assert_about, waiters};
+use crate::common::{assert_about, waiters};
 
 const T: Duration = Duration::from_millis(80);
 

@@ -1,4 +1,3 @@
-#![cfg(any(loom, shuttle))]
 //! Every timed wait of every primitive, explored both ways under loom and shuttle: the checkers
 //! run a wait with a timeout under *any timing*, so it may be woken or time out at any point
 //! while it waits. Each model is a full search under loom (a proof; one model is bounded, and
@@ -15,8 +14,7 @@ use std::time::Duration;
 use threadproof::queue::{GetError, PutError, Queue};
 use threadproof::{Barrier, BoundedSemaphore, Condition, Event, Lock, RLock, Semaphore};
 
-mod common;
-use common::{assert_outcomes, spawn};
+use crate::common::{assert_outcomes, spawn};
 
 const LONG: Duration = Duration::from_secs(60);
 
@@ -552,7 +550,7 @@ mod virtual_timing {
     use threadproof::sync::{random, thread, time};
     use threadproof::{Condition, Event};
 
-    use super::common::{assert_outcomes, assert_virtual_outcomes, spawn};
+    use crate::common::{assert_outcomes, assert_virtual_outcomes, spawn};
 
     const NO_BOUND: (Option<usize>, Option<usize>) = (None, None);
 
@@ -681,7 +679,7 @@ mod virtual_timing {
                 stamp("Empty")
             },
         );
-        let run = super::common::check(None, None)
+        let run = crate::common::check(None, None)
             .timing(threadproof::check::Timing::Virtual)
             .run(|| {
                 let queue = Arc::new(Queue::<u32>::new(0));

@@ -1,4 +1,3 @@
-#![cfg(not(any(loom, shuttle)))]
 //! `threading.RLock` conformance on real threads: the checklist items (`docs/conformance.md`) C14..C18 (and C1, C2, C11
 //! for the RLock).
 
@@ -11,8 +10,7 @@ use std::time::{Duration, Instant};
 
 use threadproof::{RLock, RLockGuard, ReleaseError};
 
-mod common;
-use common::assert_about;
+use crate::common::assert_about;
 
 /// The timeout of the timing checks.
 const T: Duration = Duration::from_millis(80);

@@ -1,4 +1,3 @@
-#![cfg(any(loom, shuttle))]
 //! `Semaphore` and `BoundedSemaphore` over every interleaving: the count bounds the threads
 //! inside, k releases let exactly k waiters through, and a bounded over-release fails without
 //! changing anything (C31, C34, C35, C36, C37).
@@ -11,8 +10,7 @@ use threadproof::sync::atomic::{AtomicUsize, Ordering};
 use threadproof::trace;
 use threadproof::{BoundedSemaphore, ReleaseError, Semaphore};
 
-mod common;
-use common::{assert_passed, report, spawn};
+use crate::common::{self, assert_passed, report, spawn};
 
 /// The tutorial's `MyThread.run`: take a permit, be inside, give it back.
 fn run_inside(semaphore: &Semaphore, inside: &AtomicUsize) {

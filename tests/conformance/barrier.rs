@@ -1,4 +1,3 @@
-#![cfg(not(any(loom, shuttle)))]
 //! CPython's `threading.Barrier` behaviours (C43..C53, in `docs/conformance.md`) on real
 //! threads.
 
@@ -10,8 +9,7 @@ use std::time::{Duration, Instant};
 
 use threadproof::{Barrier, BrokenBarrierError, PartiesError};
 
-mod common;
-use common::assert_about;
+use crate::common::assert_about;
 
 const N: usize = 5;
 const T: Duration = Duration::from_millis(80);

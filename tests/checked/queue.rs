@@ -1,4 +1,3 @@
-#![cfg(any(loom, shuttle))]
 //! The queues checked over every interleaving, by loom and by shuttle (exhaustive searches):
 //! blocking and waking (C58), delivery through a small queue, task accounting (C60, C61) and
 //! shutdown (C69..C72).
@@ -10,8 +9,7 @@ use threadproof::check::{Check, Search, Verdict};
 use threadproof::queue::{GetError, PutError, Queue, TaskDoneError};
 use threadproof::sync::thread;
 
-mod common;
-use common::{assert_passed, report};
+use crate::common::{self, assert_passed, report};
 
 /// Explores `program` exhaustively and checks that every execution passed.
 fn check(name: &str, program: impl Fn() + Send + Sync + 'static) {

@@ -1,4 +1,3 @@
-#![cfg(not(any(loom, shuttle)))]
 //! Differential test against CPython itself: random sequences of queue operations run through
 //! CPython's own `queue` module (tests/oracle/queue_oracle.py, a copy of the shared oracle)
 //! and through our queues (tests/oracle/driver.rs, the same protocol); the output lines must
@@ -13,7 +12,7 @@
 //! ran 2,000 such sequences in 0.35 s. The whole test takes about 6 s, most of it the real
 //! 1 ms waits of `timeout=0.001` ops, on both sides.
 
-#[path = "oracle/driver.rs"]
+#[path = "../oracle/driver.rs"]
 mod driver;
 
 use std::cell::RefCell;

@@ -1,4 +1,3 @@
-#![cfg(any(loom, shuttle))]
 //! `Lock` over every interleaving, under loom or shuttle.
 //!
 //! Every model here is searched exhaustively without a bound (a proof), except where a test
@@ -15,8 +14,7 @@ use threadproof::sync::atomic::{AtomicUsize, Ordering};
 use threadproof::sync::thread;
 use threadproof::{trace, Lock, ReleaseError};
 
-mod common;
-use common::{assert_outcomes, assert_passed, check, spawn};
+use crate::common::{assert_outcomes, assert_passed, check, spawn};
 
 /// The tutorial's `sub()`: `temp = num - 1; num = temp`, a read and a separate write, safe only
 /// under the lock. Relaxed on purpose: only the lock orders these accesses.

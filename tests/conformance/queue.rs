@@ -1,4 +1,3 @@
-#![cfg(not(any(loom, shuttle)))]
 //! CPython 3.13 conformance of `queue.Queue`, `LifoQueue` and `PriorityQueue`: the checklist items (`docs/conformance.md`)
 //! C55..C72, on real threads.
 

@@ -1,7 +1,6 @@
-#![cfg(any(loom, shuttle))]
 //! `Event` over every interleaving: a set releases every waiter, and a set followed at once by
 //! a clear still releases the threads already waiting (C39, C41). The timed waits are in
-//! `checked_timeouts.rs`.
+//! `timeouts.rs`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -11,8 +10,7 @@ use threadproof::sync::thread;
 use threadproof::trace;
 use threadproof::Event;
 
-mod common;
-use common::{assert_passed, spawn};
+use crate::common::{assert_passed, spawn};
 
 #[test]
 fn c39_set_releases_every_waiter() {

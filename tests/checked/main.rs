@@ -1,0 +1,15 @@
+#![cfg(any(loom, shuttle))]
+//! The primitives over every interleaving, under loom or shuttle: one module per primitive,
+//! and `timeouts` for the timed waits of them all. A model-checked build only: in a
+//! real-thread build this binary is empty (the real-thread tests are in `tests/conformance`).
+
+mod common;
+
+mod barrier;
+mod condition;
+mod event;
+mod lock;
+mod queue;
+mod rlock;
+mod semaphore;
+mod timeouts;
