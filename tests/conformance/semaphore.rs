@@ -1,7 +1,6 @@
 //! CPython's `threading.Semaphore` and `threading.BoundedSemaphore` behaviours (C30..C37, in
 //! `docs/conformance.md`) on real threads.
 
-use std::fmt::Debug;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
@@ -10,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use threadproof::{Barrier, BoundedSemaphore, ReleaseError, Semaphore};
 
-use crate::common::{assert_about, waiters};
+use crate::common::assert_about;
 
 const T: Duration = Duration::from_millis(80);
 
@@ -24,9 +23,9 @@ fn through(passed: &mpsc::Receiver<()>, n: usize) {
     }
 }
 
-/// Spins (yielding) until `n` threads wait on `object`.
-fn until_waiting(object: &impl Debug, n: usize) {
-    while waiters(object) < n {
+/// Spins (yielding) until `n` threads wait on `semaphore`.
+fn until_waiting(semaphore: &impl Permits, n: usize) {
+    while semaphore.waiters() < n {
         thread::yield_now();
     }
 }
@@ -116,10 +115,11 @@ fn c33_plain_semaphore_may_be_released_past_its_initial_value() {
 }
 
 /// What the C34 test needs of either kind of semaphore.
-trait Permits: Debug + Send + Sync + 'static {
+trait Permits: Send + Sync + 'static {
     fn acquire(&self);
     fn release_n(&self, n: usize) -> Result<(), ReleaseError>;
     fn value(&self) -> usize;
+    fn waiters(&self) -> usize;
 }
 
 impl Permits for Semaphore {
@@ -132,6 +132,9 @@ impl Permits for Semaphore {
     fn value(&self) -> usize {
         Semaphore::value(self)
     }
+    fn waiters(&self) -> usize {
+        Semaphore::waiters(self)
+    }
 }
 
 impl Permits for BoundedSemaphore {
@@ -143,6 +146,9 @@ impl Permits for BoundedSemaphore {
     }
     fn value(&self) -> usize {
         BoundedSemaphore::value(self)
+    }
+    fn waiters(&self) -> usize {
+        BoundedSemaphore::waiters(self)
     }
 }
 
@@ -165,7 +171,7 @@ fn release_n_wakes_up_to_n_waiters(semaphore: Arc<impl Permits>) {
     through(&passed, 2);
     // Two permits, two threads through: the other three still wait.
     assert_eq!(semaphore.value(), 0);
-    assert_eq!(waiters(&*semaphore), 3);
+    assert_eq!(semaphore.waiters(), 3);
     assert!(passed.try_recv().is_err());
     semaphore.release_n(3).unwrap();
     through(&passed, 3);
@@ -217,7 +223,7 @@ fn c35_k_releases_let_exactly_k_blocked_acquirers_through() {
         semaphore.release();
         through(&passed, 1);
         assert_eq!(semaphore.value(), 0);
-        assert_eq!(waiters(&*semaphore), 6 - k);
+        assert_eq!(semaphore.waiters(), 6 - k);
         assert!(passed.try_recv().is_err());
     }
     for _ in 0..3 {
@@ -228,7 +234,7 @@ fn c35_k_releases_let_exactly_k_blocked_acquirers_through() {
         handle.join().unwrap();
     }
     assert_eq!(semaphore.value(), 0);
-    assert_eq!(waiters(&*semaphore), 0);
+    assert_eq!(semaphore.waiters(), 0);
 }
 
 #[test]
@@ -354,7 +360,7 @@ fn permits_bound_the_threads_inside() {
     }
     assert!(most.load(Ordering::SeqCst) <= 3);
     assert_eq!(semaphore.value(), 3);
-    assert_eq!(waiters(&*semaphore), 0);
+    assert_eq!(semaphore.waiters(), 0);
 }
 
 #[test]
