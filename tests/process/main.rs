@@ -2,7 +2,8 @@
 //!
 //! A child process re-runs the program that starts it, so this test binary has its own `main`
 //! (`harness = false`): it calls `threadproof::process::init` first, like any program that
-//! starts processes, and then runs the tests with a small libtest-like runner. The binary also
+//! starts processes, and only then reads libtest's command line and runs the tests, with
+//! libtest-mimic (a child's command line is not a test runner's). The binary also
 //! serves as the main program of the scenarios (`--scenario <name>`) in which a test needs a
 //! parent it can watch exit or kill. It makes itself a child subreaper, so every process it
 //! leads to, orphans included, is its descendant in `/proc` and the last test can check that
@@ -15,11 +16,11 @@ mod children;
 #[cfg(all(processes, target_os = "linux"))]
 mod procfs;
 #[cfg(all(processes, target_os = "linux"))]
-mod runner;
-#[cfg(all(processes, target_os = "linux"))]
 mod scenarios;
 #[cfg(all(processes, target_os = "linux"))]
 mod tests;
+#[cfg(all(processes, target_os = "linux"))]
+mod trials;
 
 #[cfg(all(processes, target_os = "linux"))]
 fn main() -> std::process::ExitCode {
@@ -35,7 +36,11 @@ fn main() -> std::process::ExitCode {
     // In a child process this runs the requested entry point and exits.
     let _main = threadproof::process::init(children::entry_points());
     nix::sys::prctl::set_child_subreaper(true).expect("cannot become a child subreaper");
-    let outcome = runner::run(tests::ALL, tests::LAST, &args);
+    let arguments = libtest_mimic::Arguments::from_args();
+    let conclusion = libtest_mimic::run(
+        &arguments,
+        trials::trials(tests::ALL, tests::LAST, &arguments),
+    );
     // A failed test may have left processes running; `_main` would wait for them.
     for pid in procfs::descendants_of(std::process::id()) {
         let _ = nix::sys::signal::kill(
@@ -43,19 +48,17 @@ fn main() -> std::process::ExitCode {
             nix::sys::signal::Signal::SIGKILL,
         );
     }
-    outcome
+    // Returned, not exited with: `_main` is dropped, and reaps the children killed above.
+    conclusion.exit_code()
 }
 
-/// Elsewhere there are no process tests: answer libtest's `--list` with an empty list (as
-/// nextest asks) and a run with an empty result.
+/// Elsewhere there are no process tests: a run of none, with libtest's command line and
+/// output (`--list` lists none, as nextest asks).
 #[cfg(not(all(processes, target_os = "linux")))]
-fn main() {
-    if std::env::args().any(|arg| arg == "--list") {
-        return;
+fn main() -> std::process::ExitCode {
+    let arguments = libtest_mimic::Arguments::from_args();
+    if !arguments.list {
+        eprintln!("process tests run on Linux, in real-thread builds only");
     }
-    eprintln!("process tests run on Linux, in real-thread builds only");
-    println!();
-    println!("running 0 tests");
-    println!();
-    println!("test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s");
+    libtest_mimic::run(&arguments, Vec::new()).exit_code()
 }

@@ -15,8 +15,8 @@ use crate::children::{
     STARTS_A_CHILD, TAKES_BAD_ARGS, UNREGISTERED,
 };
 use crate::procfs::{self, Watched};
-use crate::runner::Test;
 use crate::scenarios;
+use crate::trials::Test;
 
 macro_rules! tests {
     ($($name:ident),* $(,)?) => {
