@@ -4,16 +4,19 @@
 //! (c) RLock uncontended, one level and nested two levels.
 //!
 //! `cargo bench --bench locks`; add `-- --quick` or a filter (`-- uncontended`) for a shorter
-//! run.
+//! run. The same comparisons, run interleaved with their peer and reported with their spread:
+//! `cargo bench --bench compare`.
+
+mod workloads;
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Barrier};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use threadproof::{Lock, RLock};
+use workloads::contend;
 
 fn config() -> Criterion {
     Criterion::default()
@@ -41,34 +44,6 @@ fn uncontended(c: &mut Criterion) {
         b.iter(|| drop(black_box(&pl_mutex).lock()))
     });
     group.finish();
-}
-
-/// `threads` threads each run `iters / threads` rounds of `round`; the time of the whole run.
-fn contend<S: Send + Sync + 'static>(
-    iters: u64,
-    threads: u64,
-    shared: Arc<S>,
-    round: fn(&S),
-) -> Duration {
-    let per_thread = iters.div_ceil(threads);
-    let start = Arc::new(Barrier::new(threads as usize + 1));
-    let handles: Vec<_> = (0..threads)
-        .map(|_| {
-            let (shared, start) = (shared.clone(), start.clone());
-            thread::spawn(move || {
-                start.wait();
-                for _ in 0..per_thread {
-                    round(&shared);
-                }
-            })
-        })
-        .collect();
-    start.wait();
-    let began = Instant::now();
-    for h in handles {
-        h.join().unwrap();
-    }
-    began.elapsed()
 }
 
 fn contended(c: &mut Criterion) {
