@@ -124,10 +124,21 @@ pub type PriorityQueue<T> = GenericQueue<T, Priority<T>>;
 /// assert_eq!(q.get_nowait(), Ok("a"));            // q.get_nowait()
 /// # }
 /// ```
+#[repr(C, align(64))]
 pub struct GenericQueue<T, S> {
     /// Python's `mutex`: every method holds it while it reads or changes the state, and the
-    /// three conditions below wait on it.
+    /// three conditions below wait on it. The lock word and the state fill the queue's first
+    /// cache line (64 bytes for a `Queue` and the others), which a put or a get hands from one
+    /// core to the next: the one line every operation writes.
     state: Mutex<State<S>>,
+    /// The number of items as the last put or get that reached or left an edge (0 or
+    /// `maxsize`) saw it, published after it unlocked. A get that finds the queue empty, or a
+    /// put that finds it full, watches it for a moment before blocking (on real threads only;
+    /// see [`spin`](crate::sync::spin)); it sits on the second line, apart from the state, so
+    /// that watching it does not pull the first line away from the thread working under the
+    /// lock, and it is written only at an edge.
+    len: spin::Hint,
+    maxsize: usize,
     /// `get` waits here while the queue is empty. Notified, one waiter per item, by a put that
     /// stored an item; all waiters by `shutdown`.
     not_empty: Condvar,
@@ -137,13 +148,6 @@ pub struct GenericQueue<T, S> {
     /// `join` waits here while tasks are unfinished. Notified, all waiters, by the
     /// `task_done` that brings the count to zero, and by a `shutdown(immediate)` that does.
     all_tasks_done: Condvar,
-    maxsize: usize,
-    /// The number of items, kept exact whenever the queue is empty or full (it is written only
-    /// when the count reaches or leaves 0 or `maxsize`, so that the busy path writes no shared
-    /// memory besides the state). A get that finds the queue empty, or a put that finds it
-    /// full, watches it for a moment before blocking (on real threads only; see
-    /// [`spin`](crate::sync::spin)).
-    len: spin::Hint,
     /// The queue in the checker-build trace.
     id: trace::Id,
     _items: PhantomData<fn(T) -> T>,
@@ -155,11 +159,8 @@ impl<T, S> trace::Sealed for GenericQueue<T, S> {
     }
 }
 
-/// The state, aligned to a cache line of its own, so that the mutex's lock word sits alone on
-/// the line before it: threads spinning on the contended lock then do not pull the state's line
-/// away from the holder in the middle of its work. The waiter counts are `u32` so that the
-/// fields a put or a get touches (the store's header, the counts, the flag) fit in the line.
-#[repr(align(64))]
+/// The state. The waiter counts are `u32` so that it fits in one cache line beside the lock
+/// word.
 struct State<S> {
     items: S,
     unfinished_tasks: usize,
@@ -314,7 +315,11 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
                 self.not_full.notify_all();
             }
             if immediate {
-                Recount::new(self, &mut st).st.items.take_all()
+                let before = st.items.len();
+                let discarded = Recount::new(self, &mut st).st.items.take_all();
+                drop(st);
+                self.note_len(before, 0);
+                discarded
             } else {
                 Vec::new()
             }
@@ -390,6 +395,9 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             }
         }
         Recount::new(self, &mut st).st.items.push(item);
+        let after = st.items.len();
+        drop(st);
+        self.note_len(after - 1, after);
         Ok(())
     }
 
@@ -397,12 +405,15 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     fn get_with(&self, timeout: Option<Duration>) -> Result<T, GetError> {
         let mut st = self.state.lock();
         if let Some(item) = self.take(&mut st) {
+            let after = st.items.len();
+            drop(st);
+            self.note_len(after + 1, after);
             return Ok(item);
         }
         // The clock starts only once the call has to wait, as CPython's does.
         let mut deadline = Deadline::within(timeout);
         st = self.spin(st, &mut deadline, |len| len == 0);
-        let (_st, got) = wait_for(
+        let (st, got) = wait_for(
             &self.not_empty,
             st,
             &mut deadline,
@@ -413,6 +424,11 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
                 None => st.is_shutdown.then_some(Err(GetError::ShutDown)),
             },
         );
+        if let Some(Ok(_)) = got {
+            let after = st.items.len();
+            drop(st);
+            self.note_len(after + 1, after);
+        }
         got.unwrap_or(Err(GetError::Empty))
     }
 
@@ -445,13 +461,20 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             while busy(self.len.get()) && !backoff.is_completed() {
                 backoff.snooze();
             }
+            // The other side has moved the queue off the edge: one more round lets it make
+            // more changes before the lock changes hands, so that this thread finds a batch
+            // of items (or of free slots), not one, and the two do not go in lockstep.
+            backoff.snooze();
             st = self.state.lock();
         }
         st
     }
 
     /// Publishes the number of items `after` a change from `before`, if either is 0 or
-    /// `maxsize`: the hint must be exact whenever the queue is empty or full.
+    /// `maxsize`. Called after unlocking, so that a thread watching the hint goes for a free
+    /// lock; a later change can therefore be published before an earlier one, and the hint be
+    /// stale until the next edge. That costs a watcher at most its spin budget: the hint only
+    /// decides when to look, and everything is checked again under the lock.
     #[inline]
     fn note_len(&self, before: usize, after: usize) {
         let edge = |len: usize| len == 0 || (self.maxsize > 0 && len >= self.maxsize);
@@ -464,8 +487,6 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     #[inline]
     fn take(&self, st: &mut State<S>) -> Option<T> {
         let item = st.items.pop()?;
-        let after = st.items.len();
-        self.note_len(after + 1, after);
         if st.putters > 0 {
             self.not_full.notify_one();
         }
@@ -473,7 +494,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     }
 }
 
-/// Brings the task count and the length hint in line with what the storage holds once it
+/// Brings the task count in line with what the storage holds once it
 /// returns, also when it panics (C63): each item a put stored is an unfinished task and may wake
 /// a blocked get. Otherwise (an immediate shutdown, or a put whose storage panicked before
 /// storing) each item gone finishes one task, never below zero, and a count of zero releases
@@ -496,7 +517,6 @@ impl<T, S: Storage<T>> Drop for Recount<'_, '_, T, S> {
     #[inline]
     fn drop(&mut self) {
         let (before, after) = (self.before, self.st.items.len());
-        self.queue.note_len(before, after);
         if after > before {
             let added = after - before;
             self.st.unfinished_tasks += added;
