@@ -46,22 +46,21 @@ struct Row {
     goal: (f64, Option<f64>),
 }
 
-fn lock_uncontended(n: u64) -> Duration {
-    let lock = Lock::new();
+/// The time of `n` rounds of `round` on `shared`, on this thread alone.
+fn uncontended<S>(n: u64, shared: S, round: fn(&S)) -> Duration {
     let began = Instant::now();
     for _ in 0..n {
-        drop(black_box(&lock).lock());
+        round(black_box(&shared));
     }
     began.elapsed()
 }
 
+fn lock_uncontended(n: u64) -> Duration {
+    uncontended(n, Lock::new(), |lock| drop(lock.lock()))
+}
+
 fn std_uncontended(n: u64) -> Duration {
-    let mutex = std::sync::Mutex::new(0u64);
-    let began = Instant::now();
-    for _ in 0..n {
-        drop(black_box(&mutex).lock().unwrap());
-    }
-    began.elapsed()
+    uncontended(n, std::sync::Mutex::new(0u64), |m| drop(m.lock().unwrap()))
 }
 
 fn lock_contended(n: u64) -> Duration {
@@ -78,21 +77,11 @@ fn std_contended(n: u64) -> Duration {
 }
 
 fn rlock_uncontended(n: u64) -> Duration {
-    let lock = RLock::new();
-    let began = Instant::now();
-    for _ in 0..n {
-        drop(black_box(&lock).lock());
-    }
-    began.elapsed()
+    uncontended(n, RLock::new(), |lock| drop(lock.lock()))
 }
 
 fn reentrant_uncontended(n: u64) -> Duration {
-    let mutex = parking_lot::ReentrantMutex::new(());
-    let began = Instant::now();
-    for _ in 0..n {
-        drop(black_box(&mutex).lock());
-    }
-    began.elapsed()
+    uncontended(n, parking_lot::ReentrantMutex::new(()), |m| drop(m.lock()))
 }
 
 const CAP: usize = 1024;
@@ -155,16 +144,17 @@ fn calibrate(side: Side, target: Duration) -> u64 {
     }
 }
 
-/// The median of `values`, which must not be empty.
-fn median(values: &[f64]) -> f64 {
+/// The median of `values`, which must not be empty, with the lowest and the highest.
+fn spread(values: &[f64]) -> (f64, f64, f64) {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let mid = sorted.len() / 2;
-    if sorted.len() % 2 == 1 {
+    let median = if sorted.len() % 2 == 1 {
         sorted[mid]
     } else {
         (sorted[mid - 1] + sorted[mid]) / 2.0
-    }
+    };
+    (median, sorted[0], sorted[sorted.len() - 1])
 }
 
 fn nanos_per_op(took: Duration, n: u64) -> f64 {
@@ -202,9 +192,9 @@ fn main() {
             peer.push(p);
             ratios.push(o / p);
         }
-        let lowest = ratios.iter().copied().fold(f64::INFINITY, f64::min);
-        let highest = ratios.iter().copied().fold(0.0, f64::max);
-        let ratio = median(&ratios);
+        let (ratio, lowest, highest) = spread(&ratios);
+        let (ours, ours_low, ours_high) = spread(&ours);
+        let (peer, peer_low, peer_high) = spread(&peer);
         let met = ratio <= row.goal.0 && row.goal.1.is_none_or(|worst| highest <= worst);
         let goal = match row.goal.1 {
             Some(worst) => format!("{}, worst {worst}", row.goal.0),
@@ -212,14 +202,9 @@ fn main() {
         };
         println!("{}", row.name);
         println!(
-            "  ours {:.1} ns ({:.1}–{:.1})  {} {:.1} ns ({:.1}–{:.1})",
-            median(&ours),
-            ours.iter().copied().fold(f64::INFINITY, f64::min),
-            ours.iter().copied().fold(0.0, f64::max),
+            "  ours {ours:.1} ns ({ours_low:.1}–{ours_high:.1})  {} {peer:.1} ns \
+             ({peer_low:.1}–{peer_high:.1})",
             row.peer_name,
-            median(&peer),
-            peer.iter().copied().fold(f64::INFINITY, f64::min),
-            peer.iter().copied().fold(0.0, f64::max),
         );
         println!(
             "  ratio {ratio:.2} ({lowest:.2}–{highest:.2})  goal ≤ {goal}: {}",

@@ -317,8 +317,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             if immediate {
                 let before = st.items.len();
                 let discarded = Recount::new(self, &mut st).st.items.take_all();
-                drop(st);
-                self.note_len(before, 0);
+                self.unlock_noting(st, before);
                 discarded
             } else {
                 Vec::new()
@@ -394,10 +393,9 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
                 None => return Err(PutError::Full(item)),
             }
         }
+        let before = st.items.len();
         Recount::new(self, &mut st).st.items.push(item);
-        let after = st.items.len();
-        drop(st);
-        self.note_len(after - 1, after);
+        self.unlock_noting(st, before);
         Ok(())
     }
 
@@ -405,9 +403,8 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     fn get_with(&self, timeout: Option<Duration>) -> Result<T, GetError> {
         let mut st = self.state.lock();
         if let Some(item) = self.take(&mut st) {
-            let after = st.items.len();
-            drop(st);
-            self.note_len(after + 1, after);
+            let before = st.items.len() + 1;
+            self.unlock_noting(st, before);
             return Ok(item);
         }
         // The clock starts only once the call has to wait, as CPython's does.
@@ -425,9 +422,8 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             },
         );
         if let Some(Ok(_)) = got {
-            let after = st.items.len();
-            drop(st);
-            self.note_len(after + 1, after);
+            let before = st.items.len() + 1;
+            self.unlock_noting(st, before);
         }
         got.unwrap_or(Err(GetError::Empty))
     }
@@ -468,6 +464,15 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             st = self.state.lock();
         }
         st
+    }
+
+    /// Unlocks `st`, then publishes the number of items it held (a change from `before`) as
+    /// [`note_len`](Self::note_len) does.
+    #[inline]
+    fn unlock_noting(&self, st: MutexGuard<'_, State<S>>, before: usize) {
+        let after = st.items.len();
+        drop(st);
+        self.note_len(before, after);
     }
 
     /// Publishes the number of items `after` a change from `before`, if either is 0 or
