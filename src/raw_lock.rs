@@ -1,6 +1,7 @@
 //! The lock state machine under [`Lock`](crate::Lock) and [`RLock`](crate::RLock): one atomic
 //! operation when uncontended; on real threads a short spin on the lock word when it is held;
-//! a mutex and condition variable only when a thread must wait.
+//! a mutex and condition variable only when a thread must wait, and a release pays for waking
+//! only when a thread is parked.
 
 use std::time::Duration;
 
@@ -16,10 +17,12 @@ const CONTENDED: usize = 2;
 
 pub(crate) struct RawLock {
     state: AtomicUsize,
-    /// Taken only on the slow paths. A waiter marks the lock `CONTENDED` while holding it and
-    /// then waits on `released` (which lets go of it atomically), so a releaser, which takes it
-    /// before notifying, cannot notify between the mark and the wait.
-    waiters: Mutex<()>,
+    /// The number of threads parked on `released`, taken only on the slow paths. The lock is
+    /// marked `CONTENDED` only with it held, and a waiter marks the lock and then waits on
+    /// `released` (which lets go of it atomically), so a releaser, which takes it before
+    /// notifying, cannot notify between the mark and the wait; and a waiter that finds nobody
+    /// else parked knows that its own release needs to wake nobody.
+    parked: Mutex<u32>,
     /// Notified (one waiter) by a release that found the lock `CONTENDED`.
     released: Condvar,
     /// The lock in the checker-build trace.
@@ -33,7 +36,7 @@ impl RawLock {
     pub(crate) fn new(kind: &'static str) -> Self {
         Self {
             state: AtomicUsize::new(UNLOCKED),
-            waiters: Mutex::new(()),
+            parked: Mutex::new(0),
             released: Condvar::new(),
             id: trace::Id::new(kind),
         }
@@ -69,18 +72,49 @@ impl RawLock {
             trace::acquired(self.id, "acquire");
             return true;
         }
-        let guard = self.waiters.lock();
-        let blocking = Blocking::on(self, "acquire");
-        // Taking it as CONTENDED is conservative: other waiters may still be queued, and our
-        // release must wake one of them.
-        let (_guard, acquired) =
-            wait_for(&self.released, guard, &mut deadline, blocking, None, |_| {
-                (self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED).then_some(())
-            });
-        if acquired.is_some() {
-            trace::acquired(self.id, "acquire");
+        let parked = self.parked.lock();
+        let mut woken = false;
+        let (parked, acquired) = wait_for(
+            &self.released,
+            parked,
+            &mut deadline,
+            Blocking::on(self, "acquire"),
+            Some(|parked: &mut u32| parked),
+            |parked| {
+                let acquired = self.acquire_parking(*parked, woken);
+                woken = true;
+                acquired.then_some(())
+            },
+        );
+        match acquired {
+            Some(()) => trace::acquired(self.id, "acquire"),
+            // The last parked thread gave up: the holder's release has nobody to wake.
+            None if *parked == 0 => self.uncontend(),
+            None => {}
         }
+        drop(parked);
         acquired.is_some()
+    }
+
+    /// One attempt under the `parked` mutex, with `others` other threads parked, by a thread
+    /// that is about to park or (`woken`) has been woken. A woken thread with nobody else parked
+    /// takes a free lock as `LOCKED`, so that its release wakes nobody. Otherwise the lock is
+    /// marked `CONTENDED`, so that its release wakes the next parked thread, and taken so
+    /// marked if it is free (the one case where a release may wake nobody: the lock came free
+    /// between a thread's spin and its first attempt).
+    #[inline]
+    fn acquire_parking(&self, others: u32, woken: bool) -> bool {
+        (woken && others == 0 && self.try_acquire())
+            || self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED
+    }
+
+    /// With nobody parked (under the `parked` mutex), a held lock marked `CONTENDED` goes back
+    /// to `LOCKED`: its release has nobody to wake.
+    #[inline]
+    fn uncontend(&self) {
+        let _ = self
+            .state
+            .compare_exchange(CONTENDED, LOCKED, Ordering::Relaxed, Ordering::Relaxed);
     }
 
     /// Before a blocking acquire parks: on real threads, watches the lock word for a few rounds
@@ -121,12 +155,141 @@ impl RawLock {
 
     #[cold]
     fn wake_one(&self) {
-        let _guard = self.waiters.lock();
+        let _parked = self.parked.lock();
         self.released.notify_one();
     }
 
     #[inline]
     pub(crate) fn locked(&self) -> bool {
         self.state.load(Ordering::Relaxed) != UNLOCKED
+    }
+}
+
+/// The waiter bookkeeping, through the lock word a holder sees: run on real threads once (the
+/// waiters made to park first) and under the checkers in every interleaving.
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{RawLock, CONTENDED, LOCKED, UNLOCKED};
+    use crate::check::{Check, Checker, Verdict};
+    use crate::sync::atomic::Ordering;
+    use crate::sync::{thread, Arc};
+
+    fn word(lock: &RawLock) -> &'static str {
+        match lock.state.load(Ordering::Relaxed) {
+            UNLOCKED => "UNLOCKED",
+            LOCKED => "LOCKED",
+            CONTENDED => "CONTENDED",
+            _ => "invalid",
+        }
+    }
+
+    fn parked(lock: &RawLock) -> u32 {
+        *lock.parked.lock()
+    }
+
+    /// On real threads, lets `n` waiters park before the holder releases, so that the run
+    /// shows the parked case; the checkers explore every case without it.
+    fn let_park(lock: &RawLock, n: u32) {
+        if !Checker::CURRENT.is_model_checker() {
+            while parked(lock) < n {
+                thread::yield_now();
+            }
+        }
+    }
+
+    /// A waiter woken with nobody else parked takes the lock as `LOCKED`: its release has
+    /// nobody to wake. (A waiter that never parked may hold it `CONTENDED`: it found the lock
+    /// free in the instant between its spin and its first attempt.)
+    #[test]
+    fn a_woken_waiter_alone_holds_the_lock_uncontended() {
+        let report = Check::new().run_claim(
+            || {
+                let lock = Arc::new(RawLock::new("Lock"));
+                assert!(lock.acquire(None));
+                let waiter = thread::spawn({
+                    let lock = Arc::clone(&lock);
+                    move || {
+                        assert!(lock.acquire(None));
+                        let held = word(&lock);
+                        assert!(lock.release());
+                        held
+                    }
+                });
+                let_park(&lock, 1);
+                let was_parked = parked(&lock) == 1;
+                assert!(lock.release());
+                let held = waiter.join().unwrap();
+                format!("parked: {was_parked}, then held {held}")
+            },
+            |outcome| outcome != "parked: true, then held CONTENDED",
+        );
+        assert_eq!(report.verdict, Verdict::Holds, "{report}");
+        assert!(
+            report.outcomes.contains_key("parked: true, then held LOCKED"),
+            "the waiter never parked: {report}"
+        );
+    }
+
+    /// With two waiters parked, the first woken takes the lock as `CONTENDED`, so that its
+    /// release wakes the second, which takes it as `LOCKED`.
+    #[test]
+    fn the_first_of_two_woken_waiters_wakes_the_second() {
+        let report = Check::new().run_claim(
+            || {
+                let lock = Arc::new(RawLock::new("Lock"));
+                let order = Arc::new(crate::sync::Mutex::new(Vec::new()));
+                assert!(lock.acquire(None));
+                let waiters: Vec<_> = (0..2)
+                    .map(|_| {
+                        let (lock, order) = (Arc::clone(&lock), Arc::clone(&order));
+                        thread::spawn(move || {
+                            assert!(lock.acquire(None));
+                            order.lock().push(word(&lock));
+                            assert!(lock.release());
+                        })
+                    })
+                    .collect();
+                let_park(&lock, 2);
+                let both_parked = parked(&lock) == 2;
+                assert!(lock.release());
+                for waiter in waiters {
+                    waiter.join().unwrap();
+                }
+                let order = order.lock().join(" then ");
+                format!("parked: {both_parked}, held {order}")
+            },
+            |outcome| outcome != "parked: true, held LOCKED then LOCKED",
+        );
+        assert_eq!(report.verdict, Verdict::Holds, "{report}");
+        assert!(
+            report
+                .outcomes
+                .contains_key("parked: true, held CONTENDED then LOCKED"),
+            "the waiters never both parked: {report}"
+        );
+    }
+
+    /// The last waiter to give up (its timeout passed) unmarks the lock: the holder's release
+    /// has nobody to wake.
+    #[test]
+    fn the_last_waiter_to_time_out_leaves_the_lock_uncontended() {
+        let report = Check::new().run_claim(
+            || {
+                let lock = Arc::new(RawLock::new("Lock"));
+                assert!(lock.acquire(None));
+                let waiter = thread::spawn({
+                    let lock = Arc::clone(&lock);
+                    move || lock.acquire(Some(Duration::from_millis(1)))
+                });
+                let acquired = waiter.join().unwrap();
+                let held = word(&lock);
+                assert!(lock.release());
+                format!("acquired: {acquired}, then held {held}")
+            },
+            |outcome| outcome == "acquired: false, then held LOCKED",
+        );
+        assert_eq!(report.verdict, Verdict::Holds, "{report}");
     }
 }
