@@ -299,4 +299,46 @@ mod tests {
         );
         assert_eq!(report.verdict, Verdict::Holds, "{report}");
     }
+
+    /// A waiter that gives up while another is still parked leaves the lock `CONTENDED`: the
+    /// holder's release must still wake the one left, which then gets the lock.
+    ///
+    /// Every interleaving under loom; under shuttle bounded to two preemptions (three threads,
+    /// as above).
+    #[test]
+    fn a_waiter_that_times_out_before_another_leaves_the_lock_contended() {
+        let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(2);
+        let report = Check::with_search(Search::Exhaustive { preemption_bound }).run_claim(
+            || {
+                let lock = Arc::new(RawLock::new("Lock"));
+                assert!(lock.acquire(None));
+                let patient = thread::spawn({
+                    let lock = Arc::clone(&lock);
+                    move || {
+                        assert!(lock.acquire(None));
+                        assert!(lock.release());
+                    }
+                });
+                let_park(&lock, 1);
+                let impatient = thread::spawn({
+                    let lock = Arc::clone(&lock);
+                    move || lock.acquire(Some(Duration::from_millis(10)))
+                });
+                assert!(!impatient.join().unwrap(), "the holder never let go");
+                let other_parked = parked(&lock) == 1;
+                let held = word(&lock);
+                assert!(lock.release());
+                patient.join().unwrap();
+                format!("other parked: {other_parked}, then held {held}")
+            },
+            |outcome| outcome != "other parked: true, then held LOCKED",
+        );
+        assert_eq!(report.verdict, Verdict::Holds, "{report}");
+        assert!(
+            report
+                .outcomes
+                .contains_key("other parked: true, then held CONTENDED"),
+            "the patient waiter never parked: {report}"
+        );
+    }
 }
