@@ -172,9 +172,10 @@ mod tests {
     use std::time::Duration;
 
     use super::{RawLock, CONTENDED, LOCKED, UNLOCKED};
-    use crate::check::{Check, Checker, Search, Verdict};
+    use crate::check::{Check, Checker, Report, Search, Verdict};
     use crate::sync::atomic::Ordering;
-    use crate::sync::{thread, Arc};
+    use crate::sync::thread::{self, JoinHandle};
+    use crate::sync::Arc;
 
     fn word(lock: &RawLock) -> &'static str {
         match lock.state.load(Ordering::Relaxed) {
@@ -199,6 +200,34 @@ mod tests {
         }
     }
 
+    /// Spawns a thread that runs `body` on `lock`.
+    fn spawn_on<T: Send + 'static>(
+        lock: &Arc<RawLock>,
+        body: impl FnOnce(&RawLock) -> T + Send + 'static,
+    ) -> JoinHandle<T> {
+        let lock = Arc::clone(lock);
+        thread::spawn(move || body(&lock))
+    }
+
+    /// The search for a test of three threads: every interleaving under loom. shuttle's
+    /// depth-first search has no partial-order reduction and walks every order of the three
+    /// threads' steps, so there it is bounded to two preemptions; one is enough for two waiters
+    /// to park before the holder lets go.
+    fn three_threads() -> Check {
+        let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(2);
+        Check::with_search(Search::Exhaustive { preemption_bound })
+    }
+
+    /// The claim held in every execution, and some execution reached `outcome`, the case the
+    /// test is about.
+    fn assert_holds_reaching(report: &Report, outcome: &str) {
+        assert_eq!(report.verdict, Verdict::Holds, "{report}");
+        assert!(
+            report.outcomes.contains_key(outcome),
+            "no execution reached {outcome:?}: {report}"
+        );
+    }
+
     /// A waiter woken with nobody else parked takes the lock as `LOCKED`: its release has
     /// nobody to wake. (A waiter that never parked may hold it `CONTENDED`: it found the lock
     /// free in the instant between its spin and its first attempt.)
@@ -208,14 +237,11 @@ mod tests {
             || {
                 let lock = Arc::new(RawLock::new("Lock"));
                 assert!(lock.acquire(None));
-                let waiter = thread::spawn({
-                    let lock = Arc::clone(&lock);
-                    move || {
-                        assert!(lock.acquire(None));
-                        let held = word(&lock);
-                        assert!(lock.release());
-                        held
-                    }
+                let waiter = spawn_on(&lock, |lock| {
+                    assert!(lock.acquire(None));
+                    let held = word(lock);
+                    assert!(lock.release());
+                    held
                 });
                 let_park(&lock, 1);
                 let was_parked = parked(&lock) == 1;
@@ -225,35 +251,25 @@ mod tests {
             },
             |outcome| outcome != "parked: true, then held CONTENDED",
         );
-        assert_eq!(report.verdict, Verdict::Holds, "{report}");
-        assert!(
-            report
-                .outcomes
-                .contains_key("parked: true, then held LOCKED"),
-            "the waiter never parked: {report}"
-        );
+        assert_holds_reaching(&report, "parked: true, then held LOCKED");
     }
 
     /// With two waiters parked, the first woken takes the lock as `CONTENDED`, so that its
-    /// release wakes the second, which takes it as `LOCKED`.
-    ///
-    /// Every interleaving under loom. shuttle's depth-first search has no partial-order
-    /// reduction and walks every order of three threads' steps, so there it is bounded to two
-    /// preemptions; one is enough for both waiters to park before the holder lets go.
+    /// release wakes the second, which takes it as `LOCKED`. Under shuttle bounded to two
+    /// preemptions ([`three_threads`]).
     #[test]
     fn the_first_of_two_woken_waiters_wakes_the_second() {
-        let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(2);
-        let report = Check::with_search(Search::Exhaustive { preemption_bound }).run_claim(
+        let report = three_threads().run_claim(
             || {
                 let lock = Arc::new(RawLock::new("Lock"));
                 let order = Arc::new(crate::sync::Mutex::new(Vec::new()));
                 assert!(lock.acquire(None));
                 let waiters: Vec<_> = (0..2)
                     .map(|_| {
-                        let (lock, order) = (Arc::clone(&lock), Arc::clone(&order));
-                        thread::spawn(move || {
+                        let order = Arc::clone(&order);
+                        spawn_on(&lock, move |lock| {
                             assert!(lock.acquire(None));
-                            order.lock().push(word(&lock));
+                            order.lock().push(word(lock));
                             assert!(lock.release());
                         })
                     })
@@ -269,13 +285,7 @@ mod tests {
             },
             |outcome| outcome != "parked: true, held LOCKED then LOCKED",
         );
-        assert_eq!(report.verdict, Verdict::Holds, "{report}");
-        assert!(
-            report
-                .outcomes
-                .contains_key("parked: true, held CONTENDED then LOCKED"),
-            "the waiters never both parked: {report}"
-        );
+        assert_holds_reaching(&report, "parked: true, held CONTENDED then LOCKED");
     }
 
     /// The last waiter to give up (its timeout passed) unmarks the lock: the holder's release
@@ -286,10 +296,7 @@ mod tests {
             || {
                 let lock = Arc::new(RawLock::new("Lock"));
                 assert!(lock.acquire(None));
-                let waiter = thread::spawn({
-                    let lock = Arc::clone(&lock);
-                    move || lock.acquire(Some(Duration::from_millis(1)))
-                });
+                let waiter = spawn_on(&lock, |lock| lock.acquire(Some(Duration::from_millis(1))));
                 let acquired = waiter.join().unwrap();
                 let held = word(&lock);
                 assert!(lock.release());
@@ -297,33 +304,25 @@ mod tests {
             },
             |outcome| outcome == "acquired: false, then held LOCKED",
         );
-        assert_eq!(report.verdict, Verdict::Holds, "{report}");
+        assert_holds_reaching(&report, "acquired: false, then held LOCKED");
     }
 
     /// A waiter that gives up while another is still parked leaves the lock `CONTENDED`: the
-    /// holder's release must still wake the one left, which then gets the lock.
-    ///
-    /// Every interleaving under loom; under shuttle bounded to two preemptions (three threads,
-    /// as above).
+    /// holder's release must still wake the one left, which then gets the lock. Under shuttle
+    /// bounded to two preemptions ([`three_threads`]).
     #[test]
     fn a_waiter_that_times_out_before_another_leaves_the_lock_contended() {
-        let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(2);
-        let report = Check::with_search(Search::Exhaustive { preemption_bound }).run_claim(
+        let report = three_threads().run_claim(
             || {
                 let lock = Arc::new(RawLock::new("Lock"));
                 assert!(lock.acquire(None));
-                let patient = thread::spawn({
-                    let lock = Arc::clone(&lock);
-                    move || {
-                        assert!(lock.acquire(None));
-                        assert!(lock.release());
-                    }
+                let patient = spawn_on(&lock, |lock| {
+                    assert!(lock.acquire(None));
+                    assert!(lock.release());
                 });
                 let_park(&lock, 1);
-                let impatient = thread::spawn({
-                    let lock = Arc::clone(&lock);
-                    move || lock.acquire(Some(Duration::from_millis(10)))
-                });
+                let impatient =
+                    spawn_on(&lock, |lock| lock.acquire(Some(Duration::from_millis(10))));
                 assert!(!impatient.join().unwrap(), "the holder never let go");
                 let other_parked = parked(&lock) == 1;
                 let held = word(&lock);
@@ -333,12 +332,6 @@ mod tests {
             },
             |outcome| outcome != "other parked: true, then held LOCKED",
         );
-        assert_eq!(report.verdict, Verdict::Holds, "{report}");
-        assert!(
-            report
-                .outcomes
-                .contains_key("other parked: true, then held CONTENDED"),
-            "the patient waiter never parked: {report}"
-        );
+        assert_holds_reaching(&report, "other parked: true, then held CONTENDED");
     }
 }
