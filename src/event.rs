@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex};
+use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
 
 /// An event, Python's `threading.Event()`: a flag, initially false, that
 /// [`set`](Event::set) makes true and [`clear`](Event::clear) false again, and that threads
@@ -55,7 +55,7 @@ struct EventState {
     /// a `set`, even if a `clear` has turned the flag off again since.
     generation: usize,
     /// Threads waiting now; `set` notifies only when there are some.
-    waiters: u32,
+    waiters: Waiters,
 }
 
 impl Event {
@@ -65,7 +65,7 @@ impl Event {
             state: Mutex::new(EventState {
                 set: false,
                 generation: 0,
-                waiters: 0,
+                waiters: Waiters::new(),
             }),
             changed: Condvar::new(),
             id: trace::Id::new("Event"),
@@ -88,7 +88,7 @@ impl Event {
         }
         state.set = true;
         state.generation = state.generation.wrapping_add(1);
-        if state.waiters > 0 {
+        if state.waiters.any() {
             self.changed.notify_all();
         }
     }
@@ -139,7 +139,7 @@ impl Event {
     /// part of the API, and it may change or go away in any release.
     #[doc(hidden)]
     pub fn waiters(&self) -> usize {
-        self.state.lock().waiters as usize
+        self.state.lock().waiters.count()
     }
 }
 

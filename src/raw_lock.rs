@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::sync::atomic::{AtomicUsize, Ordering};
-use crate::sync::{spin, trace, wait_for, Blocking, Condvar, Deadline, Mutex};
+use crate::sync::{spin, trace, wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
 
 /// Nobody holds the lock.
 const UNLOCKED: usize = 0;
@@ -22,7 +22,7 @@ pub(crate) struct RawLock {
     /// `released` (which lets go of it atomically), so a releaser, which takes it before
     /// notifying, cannot notify between the mark and the wait; and a waiter that finds nobody
     /// else parked knows that its own release needs to wake nobody.
-    parked: Mutex<u32>,
+    parked: Mutex<Waiters>,
     /// Notified (one waiter) by a release that found the lock `CONTENDED`.
     released: Condvar,
     /// The lock in the checker-build trace.
@@ -36,7 +36,7 @@ impl RawLock {
     pub(crate) fn new(kind: &'static str) -> Self {
         Self {
             state: AtomicUsize::new(UNLOCKED),
-            parked: Mutex::new(0),
+            parked: Mutex::new(Waiters::new()),
             released: Condvar::new(),
             id: trace::Id::new(kind),
         }
@@ -79,7 +79,7 @@ impl RawLock {
             parked,
             &mut deadline,
             Blocking::on(self, "acquire"),
-            Some(|parked: &mut u32| parked),
+            Some(|parked: &mut Waiters| parked),
             |parked| {
                 let acquired = self.acquire_parking(*parked, woken);
                 woken = true;
@@ -89,7 +89,7 @@ impl RawLock {
         match acquired {
             Some(()) => trace::acquired(self.id, "acquire"),
             // The last parked thread gave up: the holder's release has nobody to wake.
-            None if *parked == 0 => self.uncontend(),
+            None if !parked.any() => self.uncontend(),
             None => {}
         }
         drop(parked);
@@ -103,8 +103,8 @@ impl RawLock {
     /// marked if it is free (the one case where a release may wake nobody: the lock came free
     /// between a thread's spin and its first attempt).
     #[inline]
-    fn acquire_parking(&self, others: u32, woken: bool) -> bool {
-        (woken && others == 0 && self.try_acquire())
+    fn acquire_parking(&self, others: Waiters, woken: bool) -> bool {
+        (woken && !others.any() && self.try_acquire())
             || self.state.swap(CONTENDED, Ordering::Acquire) == UNLOCKED
     }
 
@@ -186,13 +186,13 @@ mod tests {
         }
     }
 
-    fn parked(lock: &RawLock) -> u32 {
-        *lock.parked.lock()
+    fn parked(lock: &RawLock) -> usize {
+        lock.parked.lock().count()
     }
 
     /// On real threads, lets `n` waiters park before the holder releases, so that the run
     /// shows the parked case; the checkers explore every case without it.
-    fn let_park(lock: &RawLock, n: u32) {
+    fn let_park(lock: &RawLock, n: usize) {
         if !Checker::CURRENT.is_model_checker() {
             while parked(lock) < n {
                 thread::yield_now();

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex};
+use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
 use crate::ReleaseError;
 
 /// The shared core: the permit count, its limit, and the waiting machinery.
@@ -33,7 +33,7 @@ struct Count {
     value: usize,
     /// Threads blocked in an acquire (including any that were notified and have not yet run):
     /// a release notifies only when there are some.
-    waiters: u32,
+    waiters: Waiters,
 }
 
 impl RawSemaphore {
@@ -45,7 +45,10 @@ impl RawSemaphore {
             "Semaphore"
         };
         Self {
-            count: Mutex::new(Count { value, waiters: 0 }),
+            count: Mutex::new(Count {
+                value,
+                waiters: Waiters::new(),
+            }),
             released: Condvar::new(),
             limit: if bounded { value } else { usize::MAX },
             bounded,
@@ -59,7 +62,7 @@ impl RawSemaphore {
     }
 
     fn waiters(&self) -> usize {
-        self.count.lock().waiters as usize
+        self.count.lock().waiters.count()
     }
 
     /// Blocks until a permit is taken, or until `timeout` passes (`None`: never). Returns
@@ -105,8 +108,8 @@ impl RawSemaphore {
                 _ if self.bounded => return Err(ReleaseError::TooManyReleases),
                 _ => return Err(ReleaseError::Overflow),
             }
-            if count.waiters > 0 {
-                if n >= count.waiters as usize {
+            if count.waiters.any() {
+                if n >= count.waiters.count() {
                     self.released.notify_all();
                 } else {
                     for _ in 0..n {

@@ -30,7 +30,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use crate::sync::{spin, trace, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
+use crate::sync::{spin, trace, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard, Waiters};
 
 /// A first-in, first-out queue, Python's `queue.Queue(maxsize)`.
 ///
@@ -159,8 +159,7 @@ impl<T, S> trace::Sealed for GenericQueue<T, S> {
     }
 }
 
-/// The state. The waiter counts are `u32` so that it fits in one cache line beside the lock
-/// word.
+/// The state. It fits in one cache line beside the lock word.
 struct State<S> {
     items: S,
     unfinished_tasks: usize,
@@ -169,9 +168,9 @@ struct State<S> {
     /// notifies a condition only when somebody waits on it. A waiter counts itself before it
     /// waits and uncounts itself once it has the mutex back, so a change made while it waits
     /// always sees it.
-    getters: u32,
-    putters: u32,
-    joiners: u32,
+    getters: Waiters,
+    putters: Waiters,
+    joiners: Waiters,
 }
 
 impl<T, S: Storage<T>> GenericQueue<T, S> {
@@ -184,9 +183,9 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
                 items: S::new(maxsize),
                 unfinished_tasks: 0,
                 is_shutdown: false,
-                getters: 0,
-                putters: 0,
-                joiners: 0,
+                getters: Waiters::new(),
+                putters: Waiters::new(),
+                joiners: Waiters::new(),
             }),
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
@@ -274,7 +273,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             0 => Err(TaskDoneError),
             n => {
                 st.unfinished_tasks = n - 1;
-                if n == 1 && st.joiners > 0 {
+                if n == 1 && st.joiners.any() {
                     self.all_tasks_done.notify_all();
                 }
                 Ok(())
@@ -308,10 +307,10 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             let mut st = self.state.lock();
             st.is_shutdown = true;
             // Blocked gets and puts re-check the state once this returns and unlocks.
-            if st.getters > 0 {
+            if st.getters.any() {
                 self.not_empty.notify_all();
             }
-            if st.putters > 0 {
+            if st.putters.any() {
                 self.not_full.notify_all();
             }
             if immediate {
@@ -492,7 +491,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     #[inline]
     fn take(&self, st: &mut State<S>) -> Option<T> {
         let item = st.items.pop()?;
-        if st.putters > 0 {
+        if st.putters.any() {
             self.not_full.notify_one();
         }
         Some(item)
@@ -525,13 +524,13 @@ impl<T, S: Storage<T>> Drop for Recount<'_, '_, T, S> {
         if after > before {
             let added = after - before;
             self.st.unfinished_tasks += added;
-            for _ in 0..added.min(self.st.getters as usize) {
+            for _ in 0..added.min(self.st.getters.count()) {
                 self.queue.not_empty.notify_one();
             }
         } else {
             let st = &mut *self.st;
             st.unfinished_tasks = st.unfinished_tasks.saturating_sub(before - after);
-            if st.unfinished_tasks == 0 && st.joiners > 0 {
+            if st.unfinished_tasks == 0 && st.joiners.any() {
                 self.queue.all_tasks_done.notify_all();
             }
         }

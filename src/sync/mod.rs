@@ -59,7 +59,7 @@ pub mod thread;
 mod wait;
 
 pub(crate) use crate::trace;
-pub(crate) use wait::{wait_for, Blocking, Deadline};
+pub(crate) use wait::{wait_for, Blocking, Deadline, Waiters};
 
 pub use backend::Arc;
 pub(crate) use backend::{Condvar, Mutex, MutexGuard};

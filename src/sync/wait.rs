@@ -14,6 +14,7 @@
 //! woken and the wait that times out (see the checker backend's `Timer`); under virtual timing
 //! the deadline is a time on the execution's virtual clock (see `clock`).
 
+use std::fmt;
 use std::time::Duration;
 
 use super::{trace, Condvar, MutexGuard};
@@ -151,13 +152,68 @@ impl Drop for Recorded {
     }
 }
 
+/// How many threads wait on a condition variable, as the threads that notify it see it:
+/// [`wait_for`] counts a thread in before it waits and out once it has the mutex back, and a
+/// notifier that finds nobody counted ([`any`](Waiters::any) false) skips the notification.
+///
+/// It takes two bytes, so that a queue's whole state fits beside its lock word on one cache
+/// line. Should 65,535 threads ever wait at once, the count sticks at that value for good: from
+/// then on it says that threads may be waiting, and notifiers notify as though they were, which
+/// is always correct (a notification nobody receives changes nothing), only slower.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Waiters(u16);
+
+impl Waiters {
+    /// The value at which the count stops counting.
+    const STUCK: u16 = u16::MAX;
+
+    /// Nobody waits.
+    pub(crate) const fn new() -> Self {
+        Self(0)
+    }
+
+    /// Whether a thread may be waiting: false only if nobody is.
+    #[inline]
+    pub(crate) fn any(self) -> bool {
+        self.0 != 0
+    }
+
+    /// How many threads wait; once the count has stuck, 65,535.
+    #[inline]
+    pub(crate) fn count(self) -> usize {
+        usize::from(self.0)
+    }
+
+    /// A thread starts waiting.
+    #[inline]
+    fn enter(&mut self) {
+        if self.0 != Self::STUCK {
+            self.0 += 1;
+        }
+    }
+
+    /// A waiting thread has stopped waiting.
+    #[inline]
+    fn leave(&mut self) {
+        if self.0 != Self::STUCK {
+            self.0 -= 1;
+        }
+    }
+}
+
+impl fmt::Debug for Waiters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
 /// Waits on `condvar` until `ready` returns a value, or until `deadline` passes.
 ///
 /// `ready` is called with the state under `guard`, first at once and then after every wake-up;
 /// the first `Some` it returns is the result, so a state that is ready when the deadline passes
 /// still counts (a permit that is there is taken). `None` in the result means the deadline
-/// passed first. While the thread waits, the count `waiters` picks out of the state (if any) is
-/// one higher, so that notifiers can tell whether anyone waits. The thread is recorded in the
+/// passed first. While the thread waits, the count `waiters` picks out of the state (if any)
+/// counts it, so that notifiers can tell whether anyone waits. The thread is recorded in the
 /// trace as blocked (`blocking`) from its first wait until it returns.
 ///
 /// The state must only change with `guard`'s mutex held, and `condvar` must be notified with it
@@ -168,7 +224,7 @@ pub(crate) fn wait_for<'a, T, R>(
     mut guard: MutexGuard<'a, T>,
     deadline: &mut Deadline,
     blocking: Blocking,
-    waiters: Option<fn(&mut T) -> &mut u32>,
+    waiters: Option<fn(&mut T) -> &mut Waiters>,
     mut ready: impl FnMut(&mut T) -> Option<R>,
 ) -> (MutexGuard<'a, T>, Option<R>) {
     let mut recorded = Recorded {
@@ -185,11 +241,46 @@ pub(crate) fn wait_for<'a, T, R>(
         }
         recorded.block();
         if let Some(count) = waiters {
-            *count(&mut guard) += 1;
+            count(&mut guard).enter();
         }
         guard = condvar.wait_until(guard, deadline);
         if let Some(count) = waiters {
-            *count(&mut guard) -= 1;
+            count(&mut guard).leave();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Waiters;
+
+    #[test]
+    fn waiters_count_in_and_out() {
+        let mut waiters = Waiters::new();
+        assert!(!waiters.any());
+        waiters.enter();
+        waiters.enter();
+        assert_eq!(waiters.count(), 2);
+        waiters.leave();
+        assert!(waiters.any());
+        waiters.leave();
+        assert!(!waiters.any());
+        assert_eq!(format!("{waiters:?}"), "0");
+    }
+
+    /// Past what two bytes hold, the count never comes back to "nobody": a notifier always
+    /// notifies, and no wait can lose its wake-up to a count that wrapped around.
+    #[test]
+    fn waiters_stick_once_two_bytes_are_full() {
+        let mut waiters = Waiters::new();
+        for _ in 0..usize::from(u16::MAX) + 10 {
+            waiters.enter();
+        }
+        assert_eq!(waiters.count(), 65_535);
+        for _ in 0..usize::from(u16::MAX) + 10 {
+            waiters.leave();
+        }
+        assert!(waiters.any());
+        assert_eq!(waiters.count(), 65_535);
     }
 }
