@@ -129,7 +129,8 @@ pub struct GenericQueue<T, S> {
     /// Python's `mutex`: every method holds it while it reads or changes the state, and the
     /// three conditions below wait on it. The lock word and the state fill the queue's first
     /// cache line (64 bytes for a `Queue` and the others), which a put or a get hands from one
-    /// core to the next: the one line every operation writes.
+    /// core to the next: all that a put or a get reads or writes, unless it reaches an edge
+    /// (empty or full) or has a thread to wake.
     state: Mutex<State<S>>,
     /// The number of items as the last put or get that reached or left an edge (0 or
     /// `maxsize`) saw it, published after it unlocked. A get that finds the queue empty, or a
@@ -138,6 +139,8 @@ pub struct GenericQueue<T, S> {
     /// that watching it does not pull the first line away from the thread working under the
     /// lock, and it is written only at an edge.
     len: spin::Hint,
+    /// The capacity, for readers without the lock ([`maxsize`](Self::maxsize) and the
+    /// watchers); the operations under the lock read the state's copy, on the first line.
     maxsize: usize,
     /// `get` waits here while the queue is empty. Notified, one waiter per item, by a put that
     /// stored an item; all waiters by `shutdown`.
@@ -159,10 +162,13 @@ impl<T, S> trace::Sealed for GenericQueue<T, S> {
     }
 }
 
-/// The state. It fits in one cache line beside the lock word.
+/// The state: 56 bytes with the built-in stores, so that with the lock word it fills one
+/// cache line (the waiter counts take two bytes each for that).
 struct State<S> {
     items: S,
     unfinished_tasks: usize,
+    /// The queue's capacity (0: unbounded), which every put checks.
+    maxsize: usize,
     is_shutdown: bool,
     /// How many threads wait on `not_empty`, `not_full` and `all_tasks_done`: an operation
     /// notifies a condition only when somebody waits on it. A waiter counts itself before it
@@ -182,6 +188,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             state: Mutex::new(State {
                 items: S::new(maxsize),
                 unfinished_tasks: 0,
+                maxsize,
                 is_shutdown: false,
                 getters: Waiters::new(),
                 putters: Waiters::new(),
@@ -340,7 +347,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// True if the queue is bounded and holds `maxsize` items now (Python: `q.full()`); never
     /// true for an unbounded queue.
     pub fn full(&self) -> bool {
-        self.maxsize > 0 && self.state.lock().items.len() >= self.maxsize
+        Self::is_full(&self.state.lock())
     }
 
     /// The capacity given to [`new`](Self::new); 0 means unbounded (Python: `q.maxsize`).
@@ -365,7 +372,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
         if st.is_shutdown {
             return Err(PutError::ShutDown(item));
         }
-        if self.is_full(&st) {
+        if Self::is_full(&st) {
             // The clock starts only once the call has to wait, as CPython's does.
             let mut deadline = Deadline::within(timeout);
             st = self.spin(st, &mut deadline, |len| {
@@ -381,7 +388,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
                     if st.is_shutdown {
                         Some(false)
                     } else {
-                        (!self.is_full(st)).then_some(true)
+                        (!Self::is_full(st)).then_some(true)
                     }
                 },
             );
@@ -429,8 +436,8 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
 
     /// True if a put would have to wait for room.
     #[inline]
-    fn is_full(&self, st: &State<S>) -> bool {
-        self.maxsize > 0 && st.items.len() >= self.maxsize
+    fn is_full(st: &State<S>) -> bool {
+        st.maxsize > 0 && st.items.len() >= st.maxsize
     }
 
     /// Before a get or put blocks: on real threads, lets go of the mutex and watches the
@@ -465,23 +472,17 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
         st
     }
 
-    /// Unlocks `st`, then publishes the number of items it held (a change from `before`) as
-    /// [`note_len`](Self::note_len) does.
+    /// Unlocks `st`, then publishes the number of items it held if that or the number
+    /// `before` the change is 0 or `maxsize`. Published after unlocking, so that a thread
+    /// watching the hint goes for a free lock; a later change can therefore be published before
+    /// an earlier one, and the hint be stale until the next edge. That costs a watcher at most
+    /// its spin budget: the hint only decides when to look, and everything is checked again
+    /// under the lock.
     #[inline]
     fn unlock_noting(&self, st: MutexGuard<'_, State<S>>, before: usize) {
-        let after = st.items.len();
+        let (after, maxsize) = (st.items.len(), st.maxsize);
         drop(st);
-        self.note_len(before, after);
-    }
-
-    /// Publishes the number of items `after` a change from `before`, if either is 0 or
-    /// `maxsize`. Called after unlocking, so that a thread watching the hint goes for a free
-    /// lock; a later change can therefore be published before an earlier one, and the hint be
-    /// stale until the next edge. That costs a watcher at most its spin budget: the hint only
-    /// decides when to look, and everything is checked again under the lock.
-    #[inline]
-    fn note_len(&self, before: usize, after: usize) {
-        let edge = |len: usize| len == 0 || (self.maxsize > 0 && len >= self.maxsize);
+        let edge = |len: usize| len == 0 || (maxsize > 0 && len >= maxsize);
         if edge(before) || edge(after) {
             self.len.set(after);
         }
@@ -556,5 +557,25 @@ impl<T, S: Storage<T>> fmt::Debug for GenericQueue<T, S> {
             None => out.field("state", &format_args!("<locked>")),
         };
         out.finish()
+    }
+}
+
+/// The layout a put or a get relies on for its speed: the lock word and the whole state on the
+/// queue's first cache line, the watchers' hint on the next. Real threads only: the checkers'
+/// mutexes are larger, and their layout does not matter.
+#[cfg(all(test, not(any(loom, shuttle)), target_pointer_width = "64"))]
+mod tests {
+    use std::mem::{align_of, offset_of, size_of};
+
+    use super::{Fifo, Lifo, Mutex, Priority, Queue, State};
+
+    #[test]
+    fn the_lock_word_and_the_state_fill_the_first_cache_line() {
+        assert_eq!(align_of::<Queue<u64>>(), 64);
+        assert_eq!(offset_of!(Queue<u64>, state), 0);
+        assert_eq!(size_of::<Mutex<State<Fifo<u64>>>>(), 64);
+        assert!(size_of::<Mutex<State<Lifo<u64>>>>() <= 64);
+        assert!(size_of::<Mutex<State<Priority<u64>>>>() <= 64);
+        assert_eq!(offset_of!(Queue<u64>, len), 64);
     }
 }
