@@ -563,7 +563,7 @@ impl<T, S: Storage<T>> fmt::Debug for GenericQueue<T, S> {
 /// The layout a put or a get relies on for its speed: the lock word and the whole state on the
 /// queue's first cache line, the watchers' hint on the next. Real threads only: the checkers'
 /// mutexes are larger, and their layout does not matter.
-#[cfg(all(test, not(any(loom, shuttle)), target_pointer_width = "64"))]
+#[cfg(all(test, real_threads, target_pointer_width = "64"))]
 mod tests {
     use std::mem::{align_of, offset_of, size_of};
 
