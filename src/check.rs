@@ -59,7 +59,7 @@ use std::time::Duration;
 use crate::sync::explore::{Explorer, Outcome};
 use crate::sync::trace::{self, Blocked};
 
-pub use crate::sync::explore::{Checker, Search, Timing};
+pub use crate::sync::explore::{Checker, ParseError, Search, Timing};
 
 /// What the exploration found about the program's claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -176,6 +176,7 @@ impl fmt::Display for Counterexample {
 
 /// Everything one exploration found.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Report {
     /// The checker that explored.
     pub checker: Checker,
@@ -197,8 +198,8 @@ pub struct Report {
     /// [`trace::print`] (lines joined by newlines), with how many
     /// executions printed it.
     pub printed: BTreeMap<String, usize>,
-    /// In how many executions some wait timed out.
-    pub timed_out: usize,
+    /// How many executions had some wait time out.
+    pub timed_out_executions: usize,
     /// The first execution that refutes the claim, if one was found.
     pub counterexample: Option<Counterexample>,
     /// Why the exploration could not run, for [`Verdict::Error`].
@@ -271,11 +272,11 @@ impl fmt::Display for Report {
         if let Some(error) = &self.error {
             writeln!(f, "error: {error}")?;
         }
-        if self.timed_out > 0 {
+        if self.timed_out_executions > 0 {
             writeln!(
                 f,
                 "a wait timed out in {} of the executions",
-                self.timed_out
+                self.timed_out_executions
             )?;
         }
         if !self.outcomes.is_empty() {
@@ -489,7 +490,7 @@ impl Check {
             elapsed,
             outcomes,
             printed,
-            timed_out,
+            timed_out_executions: timed_out,
             counterexample,
             error,
         }
@@ -674,7 +675,7 @@ mod tests {
             elapsed: std::time::Duration::ZERO,
             outcomes: Default::default(),
             printed: Default::default(),
-            timed_out: 0,
+            timed_out_executions: 0,
             counterexample: None,
             error: None,
         };
@@ -699,5 +700,68 @@ mod tests {
         assert_eq!(Checker::Shuttle.to_string(), "shuttle");
         assert_eq!(Timing::Virtual.to_string(), "virtual timing");
         assert_eq!(format!("{:<8}|", Checker::Loom), "loom    |");
+    }
+
+    /// Every search, checker and timing reads back from what it writes: its words and its short
+    /// spelling; anything else is refused with the spellings it could have been.
+    #[test]
+    fn searches_read_back_what_they_write() {
+        use super::{Checker, Search, Timing};
+        let searches = [
+            Search::PROOF,
+            Search::Exhaustive {
+                preemption_bound: Some(0),
+            },
+            Search::Exhaustive {
+                preemption_bound: Some(12),
+            },
+            Search::InOrder,
+            Search::Pct {
+                seed: 2018,
+                iterations: 1000,
+                depth: 5,
+            },
+        ];
+        for search in searches {
+            assert_eq!(search.to_string().parse(), Ok(search), "{search}");
+            assert_eq!(search.spelling().parse(), Ok(search), "{search}");
+        }
+        assert_eq!(searches[2].spelling(), "bounded_12");
+        assert_eq!(searches[3].spelling(), "in-order");
+        for bad in [
+            "",
+            "bounded_",
+            "bounded_+3",
+            "bounded:3",
+            "bounded_3x",
+            "bounded_99999999999999999999999",
+            "pct:1:2",
+            "pct:1:2:3:4",
+            "pct:+1:2:3",
+            "everything",
+            "every interleaving with at most x preemptions",
+        ] {
+            let error = bad.parse::<Search>().unwrap_err().to_string();
+            assert_eq!(
+                error,
+                format!(
+                    "`{bad}` is not a search: expected `proof`, `bounded_N`, `in-order` or \
+                     `pct:SEED:ITERATIONS:DEPTH`"
+                )
+            );
+        }
+        for checker in [Checker::Loom, Checker::Shuttle, Checker::RealThreads] {
+            assert_eq!(checker.to_string().parse(), Ok(checker));
+        }
+        assert_eq!(
+            "Loom".parse::<Checker>().unwrap_err().to_string(),
+            "`Loom` is not a checker: expected `loom`, `shuttle` or `threads`"
+        );
+        for timing in [Timing::Any, Timing::Virtual] {
+            assert_eq!(timing.to_string().parse(), Ok(timing));
+        }
+        assert_eq!("virtual".parse(), Ok(Timing::Virtual));
+        assert_eq!("any".parse(), Ok(Timing::Any));
+        assert!("real".parse::<Timing>().is_err());
     }
 }

@@ -157,6 +157,218 @@ impl fmt::Display for Timing {
     }
 }
 
+/// Why a spelling of a [`Checker`], [`Search`] or [`Timing`] was not understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    what: &'static str,
+    given: String,
+    expected: &'static str,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not a {}: expected {}",
+            self.given, self.what, self.expected
+        )
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl std::str::FromStr for Checker {
+    type Err = ParseError;
+
+    /// `loom`, `shuttle` or `threads`, as [`Checker::name`] writes them.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Checker::Loom, Checker::Shuttle, Checker::RealThreads]
+            .into_iter()
+            .find(|checker| checker.name() == s)
+            .ok_or_else(|| ParseError {
+                what: "checker",
+                given: s.to_owned(),
+                expected: "`loom`, `shuttle` or `threads`",
+            })
+    }
+}
+
+impl std::str::FromStr for Timing {
+    type Err = ParseError;
+
+    /// `any` or `virtual`, or the names [`Timing::name`] writes (`any timing`, `virtual
+    /// timing`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "any" | "any timing" => Ok(Timing::Any),
+            "virtual" | "virtual timing" => Ok(Timing::Virtual),
+            _ => Err(ParseError {
+                what: "timing",
+                given: s.to_owned(),
+                expected: "`any` or `virtual`",
+            }),
+        }
+    }
+}
+
+/// What [`Search`]'s spellings are, for error messages.
+const SEARCH_SPELLINGS: &str = "`proof`, `bounded_N`, `in-order` or `pct:SEED:ITERATIONS:DEPTH`";
+
+impl Search {
+    /// The search spelled `spelling` in its short form, as a command line or a table of runs
+    /// writes it: `proof` (every interleaving), `bounded_N` (every interleaving with at most N
+    /// preemptions) or `in-order`; `None` for anything else. A `const fn`, so that a table of
+    /// runs written in constants is checked when it compiles; [`str::parse`] reads these and
+    /// every other spelling.
+    ///
+    /// ```
+    /// use threadproof::check::Search;
+    ///
+    /// const BOUNDED: Search = match Search::from_spelling("bounded_3") {
+    ///     Some(search) => search,
+    ///     None => panic!("a typo in a constant fails the build"),
+    /// };
+    /// assert_eq!(BOUNDED, Search::Exhaustive { preemption_bound: Some(3) });
+    /// assert_eq!(Search::from_spelling("proof"), Some(Search::PROOF));
+    /// assert_eq!(Search::from_spelling("bounded_"), None);
+    /// ```
+    pub const fn from_spelling(spelling: &str) -> Option<Search> {
+        const fn equal(a: &[u8], b: &[u8]) -> bool {
+            if a.len() != b.len() {
+                return false;
+            }
+            let mut i = 0;
+            while i < a.len() {
+                if a[i] != b[i] {
+                    return false;
+                }
+                i += 1;
+            }
+            true
+        }
+        let bytes = spelling.as_bytes();
+        if equal(bytes, b"proof") {
+            return Some(Search::PROOF);
+        }
+        if equal(bytes, b"in-order") {
+            return Some(Search::InOrder);
+        }
+        let prefix = b"bounded_";
+        if bytes.len() <= prefix.len() {
+            return None;
+        }
+        let mut i = 0;
+        while i < prefix.len() {
+            if bytes[i] != prefix[i] {
+                return None;
+            }
+            i += 1;
+        }
+        let mut bound: usize = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_digit() {
+                return None;
+            }
+            bound = match bound.checked_mul(10) {
+                Some(b) => match b.checked_add((bytes[i] - b'0') as usize) {
+                    Some(b) => b,
+                    None => return None,
+                },
+                None => return None,
+            };
+            i += 1;
+        }
+        Some(Search::Exhaustive {
+            preemption_bound: Some(bound),
+        })
+    }
+
+    /// The short spelling [`str::parse`] and [`Search::from_spelling`] read: `proof`,
+    /// `bounded_3`, `in-order`, `pct:2018:1000:5` (seed, iterations, depth).
+    ///
+    /// ```
+    /// use threadproof::check::Search;
+    ///
+    /// let pct = Search::Pct { seed: 7, iterations: 100, depth: 2 };
+    /// assert_eq!(pct.spelling(), "pct:7:100:2");
+    /// assert_eq!(pct.spelling().parse::<Search>(), Ok(pct));
+    /// ```
+    pub fn spelling(&self) -> String {
+        match *self {
+            Search::Exhaustive {
+                preemption_bound: None,
+            } => "proof".to_owned(),
+            Search::Exhaustive {
+                preemption_bound: Some(bound),
+            } => format!("bounded_{bound}"),
+            Search::InOrder => "in-order".to_owned(),
+            Search::Pct {
+                seed,
+                iterations,
+                depth,
+            } => format!("pct:{seed}:{iterations}:{depth}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Search {
+    type Err = ParseError;
+
+    /// The short spelling ([`Search::spelling`]), or the words [`Display`](fmt::Display)
+    /// writes (`every interleaving with at most 3 preemptions`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let error = || ParseError {
+            what: "search",
+            given: s.to_owned(),
+            expected: SEARCH_SPELLINGS,
+        };
+        if let Some(search) = Search::from_spelling(s) {
+            return Ok(search);
+        }
+        if let Some(pct) = s.strip_prefix("pct:") {
+            let numbers: Vec<&str> = pct.split(':').collect();
+            let number = |i: usize| -> Option<u64> {
+                let text = numbers.get(i)?;
+                // `u64::from_str` takes a leading `+`; a spelling does not.
+                text.bytes().all(|b| b.is_ascii_digit()).then_some(())?;
+                text.parse().ok()
+            };
+            return match (numbers.len(), number(0), number(1), number(2)) {
+                (3, Some(seed), Some(iterations), Some(depth)) => Ok(Search::Pct {
+                    seed,
+                    iterations: usize::try_from(iterations).map_err(|_| error())?,
+                    depth: usize::try_from(depth).map_err(|_| error())?,
+                }),
+                _ => Err(error()),
+            };
+        }
+        // The words of `Display`.
+        if s == "every interleaving" {
+            return Ok(Search::PROOF);
+        }
+        if s == "the in-order schedule" {
+            return Ok(Search::InOrder);
+        }
+        if let Some(bound) = s
+            .strip_prefix("every interleaving with at most ")
+            .and_then(|rest| rest.strip_suffix(" preemptions"))
+        {
+            if let Some(search) = Search::from_spelling(&format!("bounded_{bound}")) {
+                return Ok(search);
+            }
+        }
+        if let Some((iterations, rest)) = s.split_once(" sampled schedules (PCT, seed ") {
+            if let Some((seed, depth)) = rest
+                .strip_suffix(')')
+                .and_then(|rest| rest.split_once(", depth "))
+            {
+                return format!("pct:{seed}:{iterations}:{depth}").parse();
+            }
+        }
+        Err(error())
+    }
+}
+
 /// How an exploration ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Outcome {
