@@ -5,7 +5,8 @@ use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
-use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
+use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
+use crate::trace;
 use crate::{BrokenBarrierError, PartiesError};
 
 /// A barrier for a fixed number of threads, Python's `threading.Barrier(parties, action)`.
@@ -53,7 +54,7 @@ pub struct Barrier {
     id: trace::Id,
 }
 
-trace::traced!(Barrier, id);
+trace::impl_traced!(Barrier, id);
 
 /// CPython's four states of a barrier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

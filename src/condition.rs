@@ -6,7 +6,8 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
-use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
+use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
+use crate::trace;
 
 /// A condition variable that owns the data it guards, Python's `threading.Condition()`.
 ///

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
+use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
+use crate::trace;
 
 /// An event, Python's `threading.Event()`: a flag, initially false, that
 /// [`set`](Event::set) makes true and [`clear`](Event::clear) false again, and that threads
@@ -46,7 +47,7 @@ pub struct Event {
     id: trace::Id,
 }
 
-trace::traced!(Event, id);
+trace::impl_traced!(Event, id);
 
 struct EventState {
     /// The flag.

@@ -35,10 +35,8 @@
 //!
 //! The same code runs on real threads, under `RUSTFLAGS="--cfg loom"` and under
 //! `RUSTFLAGS="--cfg shuttle"`: every primitive is written against [`sync`], the one module that
-//! chooses between them. Under the checkers, a [`check::Check`] explores a program under
-//! *any timing* (a sleep takes no time, a timed wait may time out at any point) or on a
-//! virtual clock, the program's own timing ([`check::Timing`]), and explores its random
-//! choices as well as its interleavings.
+//! chooses between them. Under the checkers, a [`check::Check`] explores a program's
+//! interleavings and its random choices, with time in the model as [`check::Timing`] says.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]

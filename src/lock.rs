@@ -114,7 +114,7 @@ impl Lock {
     }
 }
 
-crate::sync::trace::traced!(Lock, raw.id);
+crate::trace::impl_traced!(Lock, raw.id);
 
 impl Default for Lock {
     fn default() -> Self {

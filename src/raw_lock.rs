@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use crate::sync::atomic::{AtomicUsize, Ordering};
-use crate::sync::{spin, trace, wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
+use crate::sync::{spin, wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
+use crate::trace;
 
 /// Nobody holds the lock.
 const UNLOCKED: usize = 0;
@@ -29,7 +30,7 @@ pub(crate) struct RawLock {
     pub(crate) id: trace::Id,
 }
 
-trace::traced!(RawLock, id);
+trace::impl_traced!(RawLock, id);
 
 impl RawLock {
     /// A new unlocked lock, of kind `kind` (`Lock`, `RLock`) in the trace.

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use crate::raw_lock::RawLock;
 use crate::sync::atomic::{AtomicUsize, Ordering};
-use crate::sync::{thread, trace};
+use crate::sync::thread;
+use crate::trace;
 use crate::ReleaseError;
 
 /// No thread owns the lock.
@@ -205,7 +206,7 @@ impl RLock {
     }
 }
 
-trace::traced!(RLock, raw.id);
+trace::impl_traced!(RLock, raw.id);
 
 impl Default for RLock {
     fn default() -> Self {

@@ -8,7 +8,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::sync::{trace, wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
+use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
+use crate::trace;
 use crate::ReleaseError;
 
 /// The shared core: the permit count, its limit, and the waiting machinery.
@@ -26,7 +27,7 @@ struct RawSemaphore {
     id: trace::Id,
 }
 
-trace::traced!(RawSemaphore, id);
+trace::impl_traced!(RawSemaphore, id);
 
 struct Count {
     /// Permits available.
@@ -234,7 +235,7 @@ macro_rules! acquiring {
             }
         }
 
-        trace::traced!($semaphore, raw.id);
+        trace::impl_traced!($semaphore, raw.id);
 
         impl fmt::Debug for $semaphore {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

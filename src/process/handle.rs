@@ -54,9 +54,9 @@ pub struct Process {
 
 // Processes exist only in real-thread builds, where the trace records nothing: an identity
 // made on demand is as good as a kept one.
-impl crate::sync::trace::Sealed for Process {
-    fn trace_id(&self) -> crate::sync::trace::Id {
-        crate::sync::trace::Id::new("Process")
+impl crate::trace::Sealed for Process {
+    fn trace_id(&self) -> crate::trace::Id {
+        crate::trace::Id::new("Process")
     }
 }
 

@@ -30,7 +30,8 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use crate::sync::{spin, trace, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard, Waiters};
+use crate::sync::{spin, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard, Waiters};
+use crate::trace;
 
 /// A first-in, first-out queue, Python's `queue.Queue(maxsize)`.
 ///

@@ -159,7 +159,7 @@ macro_rules! checker_sync {
                     return false;
                 }
                 *ending = how;
-                super::clock::wake_one();
+                super::clock::thread_woken();
                 self.sleeper.wake();
                 true
             }
@@ -284,7 +284,7 @@ macro_rules! checker_sync {
                 let alarm =
                     at.map(|at| super::clock::schedule(at, std::sync::Arc::clone(&slot) as _));
                 self.slots().push_back(std::sync::Arc::clone(&slot));
-                super::clock::idle();
+                super::clock::thread_idle();
                 slot.block(&mut guard);
                 if let Some(alarm) = alarm {
                     super::clock::cancel(alarm);
@@ -331,9 +331,9 @@ macro_rules! checker_sync {
             use std::sync::Arc;
             use std::time::Duration;
 
-            use super::super::clock::{self, Exit};
-            use super::super::{record, trace};
             use super::{Ending, Slot};
+            use crate::check::runtime::clock::{self, Exit};
+            use crate::check::runtime::record;
 
             pub use super::token;
             pub use $checker::thread::{current, yield_now, Thread, ThreadId};
@@ -344,24 +344,29 @@ macro_rules! checker_sync {
                 F: FnOnce() -> T + Send + 'static,
                 T: Send + 'static,
             {
-                let (traced, object) = record::spawning(name.as_deref());
+                let (traced, object) = record::spawning(token(), name.as_deref());
                 let mut builder = $checker::thread::Builder::new();
                 if let Some(name) = name {
                     builder = builder.name(name);
                 }
                 let exit = Arc::new(Exit::default());
                 let finished = Arc::clone(&exit);
-                clock::wake_one();
+                clock::thread_woken();
                 let inner = builder.spawn(move || {
                     /// Tells the clock and the trace the thread finished, however it finishes.
                     struct Finish(Arc<Exit>);
                     impl Drop for Finish {
                         fn drop(&mut self) {
-                            trace::finished();
+                            // A thread that finishes by panicking is left as it was: it did
+                            // not finish its work, and a checker may be unwinding it after
+                            // its execution is gone.
+                            if !std::thread::panicking() {
+                                record::finished(token());
+                            }
                             self.0.finish();
                         }
                     }
-                    record::started(traced, object);
+                    record::started(token(), traced, object);
                     let _finish = Finish(finished);
                     f()
                 })?;
@@ -377,7 +382,7 @@ macro_rules! checker_sync {
                 inner: $checker::thread::JoinHandle<T>,
                 exit: Arc<Exit>,
                 /// The thread in the trace.
-                object: trace::Id,
+                object: record::Id,
             }
 
             impl<T> JoinHandle<T> {
@@ -387,10 +392,12 @@ macro_rules! checker_sync {
                     struct Joining;
                     impl Drop for Joining {
                         fn drop(&mut self) {
-                            trace::unblocked();
+                            if !std::thread::panicking() {
+                                record::unblocked(token());
+                            }
                         }
                     }
-                    record::joining(self.object);
+                    record::joining(token(), self.object);
                     let _joining = Joining;
                     self.exit.join();
                     self.inner.join()
@@ -415,7 +422,7 @@ macro_rules! checker_sync {
                 }
                 let Some(at) = now.checked_add(duration) else {
                     // Longer than the clock can count: a sleep nothing ends.
-                    clock::idle();
+                    clock::thread_idle();
                     loop {
                         $checker::thread::park();
                     }
@@ -424,7 +431,7 @@ macro_rules! checker_sync {
                 // enders; shuttle's sleeper waits on one all the same.
                 let slot = Arc::new(Slot::new(cfg!(shuttle)));
                 clock::schedule(at, Arc::clone(&slot) as _);
-                clock::idle();
+                clock::thread_idle();
                 slot.sleeper.sleep_alone(&slot);
                 debug_assert_eq!(slot.ending(), Ending::TimedOut);
             }

@@ -2,9 +2,9 @@
 //!
 //! Every primitive in this crate is written once, against the names this module defines. A
 //! normal build uses real threads and `parking_lot`'s mutex and condition variable
-//! (poison-free, and measured faster on the queue benchmarks); `RUSTFLAGS="--cfg loom"` uses
-//! [loom](https://docs.rs/loom)'s, and `RUSTFLAGS="--cfg shuttle"` uses
-//! [shuttle](https://docs.rs/shuttle)'s, so the same code is explored over all interleavings.
+//! (poison-free); `RUSTFLAGS="--cfg loom"` uses [loom](https://docs.rs/loom)'s, and
+//! `RUSTFLAGS="--cfg shuttle"` uses [shuttle](https://docs.rs/shuttle)'s, so the same code is
+//! explored over all interleavings.
 //!
 //! What a checked program needs is public, the same in every configuration:
 //! - [`thread`]: `spawn`, `Builder`, `JoinHandle`, `current`, `yield_now`, `sleep`,
@@ -18,15 +18,13 @@
 //!
 //! Every primitive blocks through one wait, `wait_for`, and says how long it may wait with a
 //! deadline; time is this module's business, never a primitive's. Under the checkers time is
-//! part of the model, under *any timing*: a wait with a timeout may be woken or time out, at
-//! any point while it waits, and the checker explores both; a state that only a timeout can
-//! leave is not a deadlock, because the timeout can still fire; and [`thread::sleep`] takes no
-//! time and is no scheduling point (a sleep touches nothing another thread can see, so a
-//! sleeping thread may run straight on, or be overtaken, as the checker's schedules choose).
-//! A [`Check`](crate::check::Check) can run a program on its own timing instead
-//! ([`Timing::Virtual`](crate::check::Timing::Virtual)): a virtual clock per execution, on
-//! which sleeps and timeouts take exactly their duration and computation none; [`time::now`]
-//! reads it. Random choices ([`random`]) are explored, each value with every interleaving.
+//! part of the model, as [`Timing`](crate::check::Timing) says: under any timing a timed wait
+//! may be woken or time out at any point, and a sleep takes no time; under virtual timing
+//! both take exactly their duration on the execution's clock, which [`time::now`] reads.
+//! Random choices ([`random`]) are explored, each value with every interleaving.
+//!
+//! This module reports what threads do to the checker's runtime (`crate::check::runtime`),
+//! which records it; it imports nothing else of the crate.
 
 #[cfg(all(loom, shuttle))]
 compile_error!("`--cfg loom` and `--cfg shuttle` select different model checkers: pass only one");
@@ -39,7 +37,7 @@ use self::std as backend;
 #[cfg(any(loom, shuttle))]
 mod checker;
 #[cfg(any(loom, shuttle))]
-mod clock;
+use crate::check::runtime::clock;
 
 #[cfg(loom)]
 mod loom;
@@ -52,13 +50,10 @@ mod shuttle;
 use self::shuttle as backend;
 
 pub mod atomic;
-pub(crate) mod explore;
-pub(crate) mod record;
 pub(crate) mod spin;
 pub mod thread;
 mod wait;
 
-pub(crate) use crate::trace;
 pub(crate) use wait::{wait_for, Blocking, Deadline, Waiters};
 
 pub use backend::Arc;
@@ -90,6 +85,8 @@ pub mod time {
 
 /// Random choices the checkers explore.
 pub mod random {
+    use crate::check::runtime::{choices, record};
+
     /// A number in `0..stop`, as Python's `random.randrange(stop)`; `None` if the range is
     /// empty (Python raises `ValueError: empty range for randrange()`).
     ///
@@ -101,8 +98,14 @@ pub mod random {
         if stop == 0 {
             return None;
         }
-        let value = super::explore::choose(stop);
-        super::trace::step(format!("randrange({stop})"), value);
+        let value = choices::choose(stop);
+        if record::ENABLED {
+            record::step(
+                super::thread::token(),
+                format!("randrange({stop})"),
+                value.to_string(),
+            );
+        }
         Some(value)
     }
 
@@ -113,7 +116,8 @@ pub mod random {
     /// there (the checker does not explore values that cannot differ); under virtual timing
     /// and on real threads the duration is chosen, then slept. An empty list sleeps not at all.
     pub fn sleep(durations: &[std::time::Duration]) {
-        if cfg!(any(loom, shuttle)) && !super::explore::virtual_timing() {
+        #[cfg(any(loom, shuttle))]
+        if super::clock::virtual_now().is_none() {
             return;
         }
         if let Some(index) = randrange(durations.len() as u64) {

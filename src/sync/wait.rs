@@ -17,7 +17,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::{trace, Condvar, MutexGuard};
+use super::{Condvar, MutexGuard};
+use crate::check::runtime::record::{self, Id, Sealed};
 
 /// When a timed wait gives up: never, already, or (real threads) at an instant, or (model
 /// checkers) when the call's timer fires.
@@ -104,14 +105,14 @@ impl Deadline {
 /// thread waits to do.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Blocking {
-    object: trace::Id,
+    object: Id,
     verb: &'static str,
 }
 
 impl Blocking {
     /// A thread waits on `object` to `verb` it (`acquire`, `get`).
     #[inline]
-    pub(crate) fn on(object: &impl trace::Sealed, verb: &'static str) -> Self {
+    pub(crate) fn on(object: &impl Sealed, verb: &'static str) -> Self {
         Self {
             object: object.trace_id(),
             verb,
@@ -130,15 +131,25 @@ impl Recorded {
     fn block(&mut self) {
         if !self.blocked {
             self.blocked = true;
-            trace::blocking(self.blocking.object, self.blocking.verb);
+            if record::ENABLED {
+                record::blocking(
+                    super::thread::token(),
+                    self.blocking.object,
+                    self.blocking.verb,
+                );
+            }
         }
     }
 
     /// The wait timed out: recorded if the thread had blocked.
     #[inline]
     fn timed_out(&self) {
-        if self.blocked {
-            trace::timed_out(self.blocking.object, self.blocking.verb);
+        if self.blocked && record::ENABLED {
+            record::timed_out(
+                super::thread::token(),
+                self.blocking.object,
+                self.blocking.verb,
+            );
         }
     }
 }
@@ -146,8 +157,10 @@ impl Recorded {
 impl Drop for Recorded {
     #[inline]
     fn drop(&mut self) {
-        if self.blocked {
-            trace::unblocked();
+        // Not while the thread panics: a checker that stops an execution with every thread
+        // waiting may unwind the waiting threads, and the record of their waits must stay.
+        if record::ENABLED && self.blocked && !std::thread::panicking() {
+            record::unblocked(super::thread::token());
         }
     }
 }

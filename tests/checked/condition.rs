@@ -20,7 +20,7 @@ use crate::common::{self, assert_passed, check, spawn};
 
 /// The preemption bound of shuttle's search of the two-waiter models, which loom exhausts
 /// without one: shuttle's depth-first search has no partial-order reduction, and these models
-/// have millions of schedules (`notify_all` of two: about two million, 47 s).
+/// have millions of schedules (README, "Speed").
 const SHUTTLE_BOUND: Option<usize> = Some(4);
 
 /// What the notifier has granted, kept under `cond`'s lock.

@@ -30,9 +30,8 @@ fn enter(inside: &AtomicUsize) {
 /// are inside, when it must wait for Thread-1 to leave.
 ///
 /// The main thread staying in, and spawning Thread-2 only once it is in, keeps the model small
-/// enough for shuttle's search, which has no partial-order reduction: with all three going in
-/// and out at once it did not finish in 15 minutes, and with the main thread in from the start
-/// of Thread-2 too it took 8.6 million executions (79 s).
+/// enough for shuttle's search, which has no partial-order reduction (README, "Speed", says
+/// what the larger shapes cost).
 #[test]
 fn semaphore_of_value_two_never_has_three_threads_inside() {
     let run = Check::new().run(|| {

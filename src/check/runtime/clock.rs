@@ -1,5 +1,5 @@
-//! The virtual clock of the checkers' *virtual timing*: every sleep and every timed wait takes
-//! exactly its duration, and computation takes none.
+//! The virtual clock of [`Timing::Virtual`](crate::check::Timing::Virtual): every sleep and
+//! every timed wait takes exactly its duration, and computation takes none.
 //!
 //! The clock is per execution. It counts the threads of the model that can run (`active`): a
 //! thread stops counting when it goes to sleep, waits on a condition variable or joins a thread
@@ -19,11 +19,9 @@ use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::explore::Timing;
-
 /// What the clock rings when a wake-up falls due: it wakes a thread (ends its sleep or times
 /// out its wait), unless a notify has woken it already.
-pub(super) trait Alarm {
+pub(crate) trait Alarm {
     fn ring(&self);
 }
 
@@ -43,7 +41,6 @@ struct State {
 }
 
 std::thread_local! {
-    static TIMING: std::cell::Cell<Timing> = const { std::cell::Cell::new(Timing::Any) };
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
@@ -51,15 +48,9 @@ fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
     STATE.with(|state| f(&mut state.borrow_mut()))
 }
 
-/// Selects the timing of the explorations that run on this thread from now on.
-pub(super) fn set_timing(timing: Timing) {
-    TIMING.with(|t| t.set(timing));
-}
-
-/// Starts an execution: the clock at zero, one thread (the main thread) running; under any
-/// timing the clock stays off.
-pub(super) fn begin_execution() {
-    let running = TIMING.with(|t| t.get()) == Timing::Virtual;
+/// Starts an execution: the clock at zero, one thread (the main thread) running; the clock
+/// runs only under virtual timing (`running`), and stays off under any timing.
+pub(crate) fn begin_execution(running: bool) {
     with(|s| {
         *s = State {
             running,
@@ -69,9 +60,8 @@ pub(super) fn begin_execution() {
     });
 }
 
-/// Ends an exploration: programs checked outside an explorer run under any timing.
-pub(super) fn end_exploration() {
-    set_timing(Timing::Any);
+/// Ends an exploration: programs run outside a check run under any timing.
+pub(crate) fn end_exploration() {
     with(|s| *s = State::default());
 }
 
@@ -81,17 +71,17 @@ fn running() -> bool {
 }
 
 /// The time now, if the current execution runs on the virtual clock.
-pub(super) fn virtual_now() -> Option<Duration> {
+pub(crate) fn virtual_now() -> Option<Duration> {
     with(|s| s.running.then_some(s.now))
 }
 
 /// The time since the execution began; zero under any timing.
-pub(super) fn now() -> Duration {
+pub(crate) fn now() -> Duration {
     with(|s| s.now)
 }
 
 /// Sets `alarm` to ring at `at` (no earlier than now); the id cancels it.
-pub(super) fn schedule(at: Duration, alarm: Arc<dyn Alarm>) -> u64 {
+pub(crate) fn schedule(at: Duration, alarm: Arc<dyn Alarm>) -> u64 {
     with(|s| {
         let id = s.next_id;
         s.next_id += 1;
@@ -101,12 +91,12 @@ pub(super) fn schedule(at: Duration, alarm: Arc<dyn Alarm>) -> u64 {
 }
 
 /// Takes back the alarm `id`, if it has not rung.
-pub(super) fn cancel(id: u64) {
+pub(crate) fn cancel(id: u64) {
     with(|s| s.pending.retain(|p| p.id != id));
 }
 
 /// A thread was spawned, or woken: one more thread can run.
-pub(super) fn wake_one() {
+pub(crate) fn thread_woken() {
     with(|s| {
         if s.running {
             s.active += 1;
@@ -116,15 +106,15 @@ pub(super) fn wake_one() {
 
 /// The calling thread stops running until someone wakes it (or, for a thread that finishes,
 /// for good); if it was the last that could run, the clock moves on.
-pub(super) fn idle() {
+pub(crate) fn thread_idle() {
     if running() {
-        release(1);
+        advance_while_idle(1);
     }
 }
 
 /// `n` threads stop counting as able to run; while none is left, move the clock to the
 /// earliest pending wake-up and ring what is due then.
-fn release(mut n: usize) {
+fn advance_while_idle(mut n: usize) {
     loop {
         let due = with(|s| {
             s.active -= n;
@@ -148,7 +138,7 @@ fn release(mut n: usize) {
             return;
         }
         for pending in &due {
-            // A successful ring counts its thread again (through `wake_one`).
+            // A successful ring counts its thread again (through `thread_woken`).
             pending.alarm.ring();
         }
         n = due.len();
@@ -160,7 +150,7 @@ fn release(mut n: usize) {
 /// A finished thread hands its count to the thread joining it, if one waits: that thread can
 /// run at once, at the same instant.
 #[derive(Default)]
-pub(super) struct Exit {
+pub(crate) struct Exit {
     state: std::sync::Mutex<ExitState>,
 }
 
@@ -174,7 +164,7 @@ struct ExitState {
 
 impl Exit {
     /// The thread this belongs to finishes (`finished`), handing its count to a waiting joiner.
-    pub(super) fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if std::thread::panicking() {
             // A checker unwinding an execution it has given up on: the clock is gone with it.
             return;
@@ -185,19 +175,19 @@ impl Exit {
             state.joiner
         };
         if !joiner {
-            idle();
+            thread_idle();
         }
     }
 
     /// The calling thread is about to join the thread this belongs to.
-    pub(super) fn join(&self) {
+    pub(crate) fn join(&self) {
         let finished = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             state.joiner = !state.finished;
             state.finished
         };
         if !finished {
-            idle();
+            thread_idle();
         }
     }
 }

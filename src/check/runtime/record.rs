@@ -1,12 +1,74 @@
-//! The facade's part of the trace (`crate::trace`): the record itself, which exists only in
-//! checker builds, and an object's identity, which is nothing at all in a normal build. The
-//! trace's functions call these; here alone the two builds differ.
+//! The record of one execution: the steps threads took, who holds which object, and who waits
+//! for what. It exists only in checker builds; in a normal build every function here does
+//! nothing, at no cost, and an object's identity is nothing at all.
+//!
+//! Callers say which thread acts: `me` is the facade's number for the calling thread (see
+//! `sync::thread::token`). Threads spawned through the facade are named when they start
+//! (`started`); the first unknown number the record meets after `reset` is the thread that runs
+//! the program, `MainThread`. Objects are known by the number each gets when it is made, in
+//! that execution: an object made after another was dropped is a new object, even at the same
+//! address.
+//!
+//! All of a checker's threads run on one operating-system thread, so the record is kept per
+//! operating-system thread: checker tests running in parallel do not mix their records.
 
 pub(crate) use imp::*;
 pub(crate) use sealed::{Id, Sealed};
 
+/// True in checker builds, where the record records; false in a normal build.
+pub(crate) const ENABLED: bool = cfg!(any(loom, shuttle));
+
+/// The action of a step that records a line the program printed.
+pub(crate) const PRINT: &str = "print";
+
+/// One step of an execution.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Step {
+    /// 1-based position in the execution.
+    pub step: usize,
+    /// When, in seconds on the virtual clock (0 under any timing).
+    pub seconds: f64,
+    /// The thread that took it, as Python names it (`MainThread`, `Thread-1`, or its name).
+    pub thread: String,
+    /// What it did, such as `acquire lock_a`.
+    pub action: String,
+    /// What it saw or got, such as `ok` or `blocks: held by Thread-1`; empty if nothing.
+    pub value: String,
+}
+
+/// A thread that was waiting when the record was read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blocked {
+    /// The waiting thread's name.
+    pub thread: String,
+    /// What it waits for, such as `acquire lock_a`, `wait event` or `join Thread-2`.
+    pub waits_for: String,
+    /// The name of the object it waits on (for a join, the thread it joins).
+    pub object: String,
+    /// The names of what it holds, sorted.
+    pub holds: Vec<String>,
+    /// Who holds the object it waits on (for locks: in the order they took it; for a join,
+    /// the thread joined while it runs).
+    pub object_held_by: Vec<String>,
+}
+
+impl std::fmt::Display for Blocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.thread)?;
+        if !self.holds.is_empty() {
+            write!(f, " holds {} and", self.holds.join(", "))?;
+        }
+        write!(f, " waits for {}", self.waits_for)?;
+        if !self.object_held_by.is_empty() {
+            write!(f, " (held by {})", self.object_held_by.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 mod sealed {
-    /// An object's identity in the trace: its kind and, in checker builds, the number it got
+    /// An object's identity in the record: its kind and, in checker builds, the number it got
     /// when it was made. Nothing at all in a normal build.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct Id {
@@ -16,7 +78,7 @@ mod sealed {
         pub(super) kind: &'static str,
     }
 
-    /// How a primitive gives its identity to the trace.
+    /// How a primitive gives its identity to the record.
     pub trait Sealed {
         /// The primitive's identity.
         fn trace_id(&self) -> Id;
@@ -41,8 +103,7 @@ impl Id {
 
 #[cfg(any(loom, shuttle))]
 mod imp {
-    use super::Id;
-    use crate::trace::{Blocked, Step};
+    use super::{Blocked, Id, Step};
     use std::cell::RefCell;
     use std::collections::{BTreeMap, HashMap};
 
@@ -64,6 +125,8 @@ mod imp {
         /// Object `n` is `objects[n - 1]`.
         objects: Vec<Object>,
         per_kind: HashMap<&'static str, usize>,
+        /// The main thread's object, until the record has met the main thread.
+        main: Option<Id>,
         /// token -> the thread, for every thread that has started in this execution.
         threads: HashMap<usize, Thread>,
         /// The threads (their objects' numbers) spawned and not finished, started or not.
@@ -85,15 +148,31 @@ mod imp {
         static RECORD: RefCell<Record> = RefCell::new(Record::default());
     }
 
-    fn with<R>(f: impl FnOnce(&mut Record) -> R) -> R {
+    /// Runs `f` on the record, with the calling thread `me` known to it.
+    fn with<R>(me: usize, f: impl FnOnce(&mut Record) -> R) -> R {
+        RECORD.with(|record| {
+            let mut record = record.borrow_mut();
+            record.meet(me);
+            f(&mut record)
+        })
+    }
+
+    /// Runs `f` on the record, for a caller that is no thread in particular.
+    fn with_record<R>(f: impl FnOnce(&mut Record) -> R) -> R {
         RECORD.with(|record| f(&mut record.borrow_mut()))
     }
 
-    fn me() -> usize {
-        crate::sync::thread::token()
-    }
-
     impl Record {
+        /// Every thread spawned through the facade is named as it starts; so the first other
+        /// thread met is the one that runs the program.
+        fn meet(&mut self, me: usize) {
+            if !self.threads.contains_key(&me) {
+                if let Some(main) = self.main.take() {
+                    self.start_thread(me, "MainThread".to_owned(), main);
+                }
+            }
+        }
+
         fn new_object(&mut self, kind: &'static str) -> Id {
             let number = self.per_kind.entry(kind).or_insert(0);
             *number += 1;
@@ -126,32 +205,32 @@ mod imp {
         }
 
         fn thread_name(&self, token: usize) -> String {
-            if let Some(thread) = self.threads.get(&token) {
-                return thread.name.clone();
-            }
-            // A thread the record never saw start: the checker's own first thread, or one
-            // spawned around the facade.
-            match crate::sync::thread::current().name() {
-                // std calls its first thread `main`, shuttle `main-thread`, loom leaves it
-                // unnamed.
-                None | Some("main") | Some("main-thread") => "MainThread".to_owned(),
-                Some(name) => name.to_owned(),
+            match self.threads.get(&token) {
+                Some(thread) => thread.name.clone(),
+                // A thread started around the facade, which the record never saw start.
+                None => "(a thread not started by threadproof)".to_owned(),
             }
         }
 
-        fn push(&mut self, action: String, value: String) {
-            let thread = self.thread_name(me());
+        fn push(&mut self, me: usize, action: String, value: String) {
+            let thread = self.thread_name(me);
             self.steps.push(Step {
+                step: self.steps.len() + 1,
+                seconds: super::super::clock::now().as_secs_f64(),
                 thread,
                 action,
                 value,
-                at: crate::sync::time::now(),
             });
         }
 
         fn start_thread(&mut self, token: usize, name: String, object: Id) {
             self.tokens.insert(object.number, token);
             self.threads.insert(token, Thread { name, object });
+        }
+
+        fn finish(&mut self, token: usize, object: Id) {
+            self.waiting.remove(&token);
+            self.unfinished.retain(|o| *o != object.number);
         }
 
         /// Who holds `object` now: its holders, or for a thread, the thread itself until it
@@ -171,22 +250,23 @@ mod imp {
         }
     }
 
+    /// Starts a new record for an execution: only the main thread, not started yet.
     pub(crate) fn reset() {
-        with(|r| {
+        with_record(|r| {
             *r = Record::default();
             let main = r.new_object("Thread");
             r.objects[main.number - 1].label = Some("MainThread".to_owned());
             r.unfinished.push(main.number);
-            r.start_thread(me(), "MainThread".to_owned(), main);
+            r.main = Some(main);
         });
     }
 
     pub(crate) fn new_object(kind: &'static str) -> Id {
-        with(|r| r.new_object(kind))
+        with_record(|r| r.new_object(kind))
     }
 
     pub(crate) fn label(id: Id, name: String) {
-        with(|r| {
+        with_record(|r| {
             let number = id.number.wrapping_sub(1);
             if let Some(object) = r.objects.get_mut(number).filter(|o| o.kind == id.kind) {
                 object.label = Some(name);
@@ -194,10 +274,10 @@ mod imp {
         });
     }
 
-    /// The name and identity for a thread about to be spawned: `name`, or the next
+    /// The name and identity for a thread that `me` is about to spawn: `name`, or the next
     /// `Thread-N`.
-    pub(crate) fn spawning(name: Option<&str>) -> (String, Id) {
-        with(|r| {
+    pub(crate) fn spawning(me: usize, name: Option<&str>) -> (String, Id) {
+        with(me, |r| {
             let name = match name {
                 Some(name) => name.to_owned(),
                 None => {
@@ -212,77 +292,91 @@ mod imp {
         })
     }
 
-    /// The calling thread, just spawned with `name` and `object` from `spawning`, started.
-    pub(crate) fn started(name: String, object: Id) {
-        with(|r| r.start_thread(me(), name, object));
+    /// The thread `me`, just spawned with `name` and `object` from `spawning`, started.
+    pub(crate) fn started(me: usize, name: String, object: Id) {
+        with_record(|r| r.start_thread(me, name, object));
     }
 
-    /// The calling thread joins the thread `object`: recorded as waiting for it while it runs
-    /// (no step is recorded: a join shows in the trace only when an execution stops in it).
-    pub(crate) fn joining(object: Id) {
-        let token = me();
-        with(|r| {
+    /// `me` joins the thread `object`: recorded as waiting for it while it runs (no step is
+    /// recorded: a join shows in the trace only when an execution stops in it).
+    pub(crate) fn joining(me: usize, object: Id) {
+        with(me, |r| {
             if r.unfinished.contains(&object.number) {
                 let name = r.name(object);
-                r.waiting.insert(token, (object, format!("join {name}")));
+                r.waiting.insert(me, (object, format!("join {name}")));
             }
         });
     }
 
-    pub(crate) fn finished() {
-        let token = me();
-        with(|r| {
-            r.waiting.remove(&token);
-            if let Some(object) = r.threads.get(&token).map(|t| t.object) {
-                r.unfinished.retain(|o| *o != object.number);
+    /// The thread `me` has finished: it no longer runs, holds itself or waits.
+    pub(crate) fn finished(me: usize) {
+        with(me, |r| {
+            if let Some(object) = r.threads.get(&me).map(|t| t.object) {
+                r.finish(me, object);
             }
         });
     }
 
-    pub(crate) fn step(action: String, value: String) {
-        with(|r| r.push(action, value));
+    /// The program has returned: the main thread has finished.
+    pub(crate) fn main_finished() {
+        with_record(|r| {
+            let main = r.tokens.get(&1).map(|&token| {
+                (
+                    token,
+                    Id {
+                        number: 1,
+                        kind: "Thread",
+                    },
+                )
+            });
+            match main {
+                Some((token, object)) => r.finish(token, object),
+                None => r.unfinished.retain(|o| *o != 1),
+            }
+        });
     }
 
-    pub(crate) fn step_on(id: Id, verb: &'static str, detail: String) {
-        with(|r| {
+    pub(crate) fn step(me: usize, action: String, value: String) {
+        with(me, |r| r.push(me, action, value));
+    }
+
+    pub(crate) fn step_on(me: usize, id: Id, verb: &'static str, detail: String) {
+        with(me, |r| {
             let name = r.name(id);
             let action = if detail.is_empty() {
                 format!("{verb} {name}")
             } else {
                 format!("{verb} {name} {detail}")
             };
-            r.push(action, String::new());
+            r.push(me, action, String::new());
         });
     }
 
-    pub(crate) fn acquired(id: Id, verb: &'static str) {
-        let token = me();
-        with(|r| {
+    pub(crate) fn acquired(me: usize, id: Id, verb: &'static str) {
+        with(me, |r| {
             let name = r.name(id);
-            r.waiting.remove(&token);
-            r.holders.entry(id.number).or_default().push(token);
-            r.push(format!("{verb} {name}"), "ok".to_owned());
+            r.waiting.remove(&me);
+            r.holders.entry(id.number).or_default().push(me);
+            r.push(me, format!("{verb} {name}"), "ok".to_owned());
         });
     }
 
-    pub(crate) fn released(id: Id, verb: &'static str) {
-        let token = me();
-        with(|r| {
+    pub(crate) fn released(me: usize, id: Id, verb: &'static str) {
+        with(me, |r| {
             let name = r.name(id);
             if let Some(holders) = r.holders.get_mut(&id.number) {
                 // The releasing thread's own hold goes first; any thread may release a Lock.
-                let at = holders.iter().rposition(|h| *h == token).unwrap_or(0);
+                let at = holders.iter().rposition(|h| *h == me).unwrap_or(0);
                 if at < holders.len() {
                     holders.remove(at);
                 }
             }
-            r.push(format!("{verb} {name}"), String::new());
+            r.push(me, format!("{verb} {name}"), String::new());
         });
     }
 
-    pub(crate) fn blocking(id: Id, verb: &'static str) {
-        let token = me();
-        with(|r| {
+    pub(crate) fn blocking(me: usize, id: Id, verb: &'static str) {
+        with(me, |r| {
             let name = r.name(id);
             let held_by = r.held_by(id);
             let value = if held_by.is_empty() {
@@ -290,36 +384,39 @@ mod imp {
             } else {
                 format!("blocks: held by {}", held_by.join(", "))
             };
-            r.waiting.insert(token, (id, format!("{verb} {name}")));
-            r.push(format!("{verb} {name}"), value);
+            r.waiting.insert(me, (id, format!("{verb} {name}")));
+            r.push(me, format!("{verb} {name}"), value);
         });
     }
 
-    pub(crate) fn unblocked() {
-        let token = me();
-        with(|r| {
-            r.waiting.remove(&token);
+    pub(crate) fn unblocked(me: usize) {
+        with(me, |r| {
+            r.waiting.remove(&me);
         });
     }
 
-    pub(crate) fn timed_out(id: Id, verb: &'static str) {
-        with(|r| {
+    pub(crate) fn timed_out(me: usize, id: Id, verb: &'static str) {
+        with(me, |r| {
             r.timeouts += 1;
             let name = r.name(id);
-            r.push(format!("{verb} {name}"), "timed out".to_owned());
+            r.push(me, format!("{verb} {name}"), "timed out".to_owned());
         });
     }
 
+    /// How many waits of this execution ended by timing out.
     pub(crate) fn timeouts() -> usize {
-        with(|r| r.timeouts)
+        with_record(|r| r.timeouts)
     }
 
+    /// The steps recorded so far in this execution, in the order they happened.
     pub(crate) fn steps() -> Vec<Step> {
-        with(|r| r.steps.clone())
+        with_record(|r| r.steps.clone())
     }
 
+    /// Whether every thread of the execution that has started and not finished is waiting on
+    /// a primitive or a join: the execution can go no further without a timeout.
     pub(crate) fn stuck() -> bool {
-        with(|r| {
+        with_record(|r| {
             !r.unfinished.is_empty()
                 && r.unfinished.iter().all(|object| {
                     r.tokens
@@ -329,8 +426,9 @@ mod imp {
         })
     }
 
+    /// The threads waiting now, each with what it waits for and what it holds.
     pub(crate) fn blocked() -> Vec<Blocked> {
-        with(|r| {
+        with_record(|r| {
             // In the order the threads were spawned (their objects' numbers), the main thread
             // first: the same in every execution, whatever the checker's thread ids.
             let mut waiting: Vec<_> = r.waiting.iter().collect();
@@ -365,29 +463,28 @@ mod imp {
 
 #[cfg(not(any(loom, shuttle)))]
 mod imp {
-    use super::Id;
-    use crate::trace::{Blocked, Step};
+    use super::{Blocked, Id, Step};
 
     #[inline(always)]
     pub(crate) fn reset() {}
     #[inline(always)]
     pub(crate) fn label(_id: Id, _name: String) {}
     #[inline(always)]
-    pub(crate) fn step(_action: String, _value: String) {}
+    pub(crate) fn main_finished() {}
     #[inline(always)]
-    pub(crate) fn step_on(_id: Id, _verb: &'static str, _detail: String) {}
+    pub(crate) fn step(_me: usize, _action: String, _value: String) {}
     #[inline(always)]
-    pub(crate) fn acquired(_id: Id, _verb: &'static str) {}
+    pub(crate) fn step_on(_me: usize, _id: Id, _verb: &'static str, _detail: String) {}
     #[inline(always)]
-    pub(crate) fn released(_id: Id, _verb: &'static str) {}
+    pub(crate) fn acquired(_me: usize, _id: Id, _verb: &'static str) {}
     #[inline(always)]
-    pub(crate) fn blocking(_id: Id, _verb: &'static str) {}
+    pub(crate) fn released(_me: usize, _id: Id, _verb: &'static str) {}
     #[inline(always)]
-    pub(crate) fn unblocked() {}
+    pub(crate) fn blocking(_me: usize, _id: Id, _verb: &'static str) {}
     #[inline(always)]
-    pub(crate) fn finished() {}
+    pub(crate) fn unblocked(_me: usize) {}
     #[inline(always)]
-    pub(crate) fn timed_out(_id: Id, _verb: &'static str) {}
+    pub(crate) fn timed_out(_me: usize, _id: Id, _verb: &'static str) {}
     pub(crate) fn timeouts() -> usize {
         0
     }
@@ -401,6 +498,3 @@ mod imp {
         Vec::new()
     }
 }
-
-/// True in checker builds, where the trace records; false in a normal build.
-pub(crate) const ENABLED: bool = cfg!(any(loom, shuttle));

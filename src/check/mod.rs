@@ -1,0 +1,273 @@
+//! Checking a program of your own: run it under the configured model checker and read the
+//! verdict, the outcomes it can reach, and the execution that refutes it.
+//!
+//! ```
+//! use threadproof::check::{Check, Checker, Verdict};
+//! use threadproof::sync::atomic::{AtomicUsize, Ordering};
+//! use threadproof::sync::{thread, Arc};
+//! use threadproof::trace;
+//!
+//! // Two threads add one to a count with a read and a separate write, and no lock.
+//! let report = Check::new().run_claim(
+//!     || {
+//!         let count = Arc::new(AtomicUsize::new(0));
+//!         let other = {
+//!             let count = count.clone();
+//!             thread::spawn(move || {
+//!                 let read = count.load(Ordering::SeqCst);
+//!                 trace::step("read count", read); // a row of the counterexample's table
+//!                 count.store(read + 1, Ordering::SeqCst);
+//!             })
+//!         };
+//!         let read = count.load(Ordering::SeqCst);
+//!         trace::step("read count", read);
+//!         count.store(read + 1, Ordering::SeqCst);
+//!         other.join().unwrap();
+//!         count.load(Ordering::SeqCst)
+//!     },
+//!     |count| *count == 2,
+//! );
+//! if Checker::CURRENT.is_model_checker() {
+//!     // RUSTFLAGS="--cfg loom" or "--cfg shuttle": every interleaving, the outcomes
+//!     // `1` and `2` with their counts, and the steps of an execution that loses an update.
+//!     assert_eq!(report.verdict, Verdict::Violated);
+//!     assert!(report.outcomes.contains_key("1") && report.outcomes.contains_key("2"));
+//! }
+//! println!("{report}");
+//! ```
+//!
+//! [`Check::run`] explores a closure: under `RUSTFLAGS="--cfg loom"` with loom's exhaustive
+//! search, under `RUSTFLAGS="--cfg shuttle"` with shuttle's depth-first search (or a sampled
+//! or bounded one, see [`Search`]); on real threads it runs the closure many times as a stress
+//! test, and the report says that this is no proof. The program spawns its threads with
+//! [`sync::thread`](crate::sync::thread) and shares data through
+//! [`sync::Arc`](crate::sync::Arc) and [`sync::atomic`](crate::sync::atomic), so the checker
+//! sees every step; it returns what the execution reached (a value shown in the outcome table)
+//! and [`Check::run_claim`] says which of those values satisfy the claim.
+//!
+//! The [`Report`] has the verdict ([`Verdict`]), the search and its size, every outcome with
+//! the number of executions that reached it, and the first [`Counterexample`]: the steps of
+//! that execution, thread by thread, and a sentence saying why it is one. Its `Display` is the
+//! whole report; [`Report::expect`] asserts a verdict with the report as its panic message.
+
+//!
+//! # How the checker is built
+//!
+//! One job a file, and dependencies one way: the primitives use the facade
+//! ([`sync`](crate::sync)), the facade reports to the runtime, and the checking machinery
+//! starts executions and reads the runtime.
+//!
+//! - `builder`: [`Check`], the one builder (every setting), and the exploration loop;
+//! - `search`: [`Checker`], [`Search`] and [`Timing`], each spelled by `Display` and read by
+//!   `FromStr`;
+//! - `scheduler`: how each checker runs a search, one file per scheduler of ours
+//!   (`bounded_dfs`: shuttle's search with a preemption bound);
+//! - `report`: the [`Report`], its [`Verdict`] and [`Counterexample`], and their rendering;
+//! - `diagnosis`: a stuck execution's wait-for graph turned into a deadlock or a hang, and its
+//!   sentence;
+//! - `runtime`: what one execution keeps while it runs (the record of who holds and waits for
+//!   what, the virtual clock, the random choices); it imports nothing else of the crate.
+
+mod builder;
+mod diagnosis;
+mod report;
+pub(crate) mod runtime;
+mod scheduler;
+mod search;
+
+pub use builder::Check;
+pub use report::{Counterexample, Report, Verdict};
+pub use runtime::record::Step;
+pub use search::{Checker, ParseError, Search, Timing};
+
+#[cfg(test)]
+mod tests {
+    use super::{Counterexample, Step};
+
+    fn steps(n: usize) -> Vec<Step> {
+        (1..=n)
+            .map(|i| Step {
+                step: i,
+                seconds: 0.0,
+                thread: "Thread-1".to_owned(),
+                action: format!("step {i}"),
+                value: String::new(),
+            })
+            .collect()
+    }
+
+    /// A trace of more than 80 steps shows its first 40 and its last 20, and says how many
+    /// it leaves out; a shorter one shows every step.
+    #[test]
+    fn a_long_counterexample_shows_its_start_and_its_end() {
+        let long = Counterexample {
+            execution: 1,
+            timed: false,
+            steps: steps(100),
+            ending: "the end".to_owned(),
+        }
+        .to_string();
+        let rows: Vec<&str> = long.lines().skip(2).collect();
+        assert_eq!(rows.len(), 40 + 1 + 20 + 1, "{long}");
+        assert!(
+            rows[0].ends_with("step 1") && rows[39].ends_with("step 40"),
+            "{long}"
+        );
+        assert_eq!(rows[40], "   ...  (40 steps)");
+        assert!(
+            rows[41].ends_with("step 81") && rows[60].ends_with("step 100"),
+            "{long}"
+        );
+        assert_eq!(rows[61], "  => the end");
+
+        let short = Counterexample {
+            execution: 1,
+            timed: false,
+            steps: steps(80),
+            ending: "the end".to_owned(),
+        }
+        .to_string();
+        assert_eq!(short.lines().count(), 2 + 80 + 1, "{short}");
+    }
+
+    /// Each search has one spelling, and a report calls only an unbounded exhaustive search
+    /// under a model checker a proof.
+    #[test]
+    fn searches_are_said_in_words() {
+        use super::{Checker, Report, Search, Timing, Verdict};
+        let bounded = Search::Exhaustive {
+            preemption_bound: Some(3),
+        };
+        let pct = Search::Pct {
+            seed: 7,
+            iterations: 100,
+            depth: 2,
+        };
+        assert_eq!(Search::PROOF.to_string(), "every interleaving");
+        assert_eq!(
+            bounded.to_string(),
+            "every interleaving with at most 3 preemptions"
+        );
+        assert_eq!(Search::InOrder.to_string(), "the in-order schedule");
+        assert_eq!(
+            pct.to_string(),
+            "100 sampled schedules (PCT, seed 7, depth 2)"
+        );
+        let report = |checker, search, verdict| Report {
+            checker,
+            search,
+            timing: Timing::Any,
+            verdict,
+            executions: 5,
+            elapsed: std::time::Duration::ZERO,
+            outcomes: Default::default(),
+            printed: Default::default(),
+            timed_out_executions: 0,
+            counterexample: None,
+            error: None,
+        };
+        let described =
+            |checker, search, verdict| report(checker, search, verdict).search_described();
+        assert_eq!(
+            described(Checker::Loom, Search::PROOF, Verdict::Holds),
+            "every interleaving (a proof)"
+        );
+        assert_eq!(
+            described(Checker::Shuttle, bounded, Verdict::Holds),
+            "every interleaving with at most 3 preemptions"
+        );
+        assert_eq!(
+            described(Checker::Loom, Search::PROOF, Verdict::Error),
+            "every interleaving"
+        );
+        assert_eq!(
+            described(Checker::RealThreads, Search::PROOF, Verdict::Holds),
+            "5 runs on real threads (a stress test, not a proof)"
+        );
+        assert_eq!(Checker::Shuttle.to_string(), "shuttle");
+        assert_eq!(Timing::Virtual.to_string(), "virtual timing");
+        assert_eq!(format!("{:<8}|", Checker::Loom), "loom    |");
+    }
+
+    /// On real threads a check runs the program many times, and a counterexample says which
+    /// run it was: the count goes on across the runs rather than starting again at each.
+    #[cfg(not(any(loom, shuttle)))]
+    #[test]
+    fn a_real_thread_counterexample_says_which_run_it_was() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let runs = Arc::new(AtomicUsize::new(0));
+        let report = super::Check::new().runs(5).run_claim(
+            move || runs.fetch_add(1, Ordering::Relaxed) + 1,
+            |run| *run != 3,
+        );
+        assert_eq!(report.verdict, super::Verdict::Violated, "{report}");
+        assert_eq!(report.executions, 5, "{report}");
+        let counterexample = report.counterexample.expect("a refuted claim");
+        assert_eq!(counterexample.execution, 3);
+        assert_eq!(counterexample.ending, "3: the claim is false");
+    }
+
+    /// Every search, checker and timing reads back from what it writes: its words and its short
+    /// spelling; anything else is refused with the spellings it could have been.
+    #[test]
+    fn searches_read_back_what_they_write() {
+        use super::{Checker, Search, Timing};
+        let searches = [
+            Search::PROOF,
+            Search::Exhaustive {
+                preemption_bound: Some(0),
+            },
+            Search::Exhaustive {
+                preemption_bound: Some(12),
+            },
+            Search::InOrder,
+            Search::Pct {
+                seed: 2018,
+                iterations: 1000,
+                depth: 5,
+            },
+        ];
+        for search in searches {
+            assert_eq!(search.to_string().parse(), Ok(search), "{search}");
+            assert_eq!(search.spelling().parse(), Ok(search), "{search}");
+        }
+        assert_eq!(searches[2].spelling(), "bounded_12");
+        assert_eq!(searches[3].spelling(), "in-order");
+        for bad in [
+            "",
+            "bounded_",
+            "bounded_+3",
+            "bounded:3",
+            "bounded_3x",
+            "bounded_99999999999999999999999",
+            "pct:1:2",
+            "pct:1:2:3:4",
+            "pct:+1:2:3",
+            "everything",
+            "every interleaving with at most x preemptions",
+        ] {
+            let error = bad.parse::<Search>().unwrap_err().to_string();
+            assert_eq!(
+                error,
+                format!(
+                    "`{bad}` is not a search: expected `proof`, `bounded_N`, `in-order` or \
+                     `pct:SEED:ITERATIONS:DEPTH`"
+                )
+            );
+        }
+        for checker in [Checker::Loom, Checker::Shuttle, Checker::RealThreads] {
+            assert_eq!(checker.to_string().parse(), Ok(checker));
+        }
+        assert_eq!(
+            "Loom".parse::<Checker>().unwrap_err().to_string(),
+            "`Loom` is not a checker: expected `loom`, `shuttle` or `threads`"
+        );
+        for timing in [Timing::Any, Timing::Virtual] {
+            assert_eq!(timing.to_string().parse(), Ok(timing));
+        }
+        assert_eq!("virtual".parse(), Ok(Timing::Virtual));
+        assert_eq!("any".parse(), Ok(Timing::Any));
+        assert!("real".parse::<Timing>().is_err());
+    }
+}

@@ -1,0 +1,235 @@
+//! What an exploration found: the [`Report`], its [`Verdict`] and the [`Counterexample`], and
+//! how each is written out.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use super::runtime::record::Step;
+use super::search::{Checker, Search, Timing};
+
+/// What the exploration found about the program's claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Verdict {
+    /// The claim holds in every explored execution, and every thread finishes.
+    Holds,
+    /// Some execution finishes with the claim false, or panics (a failed assertion).
+    Violated,
+    /// Some execution stops with threads waiting for each other in a cycle.
+    Deadlocks,
+    /// Some execution stops with a thread waiting for something nobody is left to do, with
+    /// no cycle of locks (a lost wake-up, a join that never returns).
+    Hangs,
+    /// The exploration did not run: the checker cannot run this search.
+    Error,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Verdict::Holds => "holds",
+            Verdict::Violated => "violated",
+            Verdict::Deadlocks => "deadlocks",
+            Verdict::Hangs => "hangs",
+            Verdict::Error => "error",
+        })
+    }
+}
+
+/// The first execution the checker found that refutes the claim.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Counterexample {
+    /// Which execution it was (1-based, in the checker's order).
+    pub execution: usize,
+    /// Whether it ran on the virtual clock: the table then shows each step's time.
+    pub timed: bool,
+    /// Its steps, in order.
+    pub steps: Vec<Step>,
+    /// How it ended: the outcome against the claim, the wait-for cycle, or who hangs.
+    pub ending: String,
+}
+
+/// Traces longer than this are shown by their first half and last quarter.
+const LONG_TRACE: usize = 80;
+
+impl fmt::Display for Counterexample {
+    /// The step-by-step table and the ending.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let width = |column: fn(&Step) -> usize| {
+            self.steps.iter().map(column).chain([6]).max().unwrap_or(6)
+        };
+        let thread_width = width(|s| s.thread.len());
+        let action_width = width(|s| s.action.len());
+        writeln!(f, "counterexample (execution {}):", self.execution)?;
+        let time = if self.timed { "  time  " } else { "" };
+        writeln!(
+            f,
+            "  {:>4}  {time}{:<thread_width$}  {:<action_width$}  value",
+            "step", "thread", "action"
+        )?;
+        // A trace of a hundred threads is long: show its start and its end.
+        let (head, tail) = if self.steps.len() > LONG_TRACE {
+            (
+                &self.steps[..LONG_TRACE / 2],
+                &self.steps[self.steps.len() - LONG_TRACE / 4..],
+            )
+        } else {
+            (&self.steps[..], &self.steps[..0])
+        };
+        let row = |f: &mut fmt::Formatter<'_>, s: &Step| {
+            let time = if self.timed {
+                format!("{:>6}  ", format!("{}s", s.seconds))
+            } else {
+                String::new()
+            };
+            let line = format!(
+                "  {:>4}  {time}{:<thread_width$}  {:<action_width$}  {}",
+                s.step, s.thread, s.action, s.value
+            );
+            writeln!(f, "{}", line.trim_end())
+        };
+        for s in head {
+            row(f, s)?;
+        }
+        if !tail.is_empty() {
+            let skipped = self.steps.len() - head.len() - tail.len();
+            writeln!(f, "   ...  ({skipped} steps)")?;
+            for s in tail {
+                row(f, s)?;
+            }
+        }
+        writeln!(f, "  => {}", self.ending)
+    }
+}
+
+/// Everything one exploration found.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Report {
+    /// The checker that explored.
+    pub checker: Checker,
+    /// The search it ran.
+    pub search: Search,
+    /// The timing it explored under.
+    pub timing: Timing,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Executions explored (an exploration stops at the first that deadlocks, hangs or
+    /// panics; on real threads, the runs).
+    pub executions: usize,
+    /// Wall-clock time of the exploration.
+    pub elapsed: Duration,
+    /// Each outcome the executions reached (the program's return value as text, or the
+    /// verdict of an execution that stopped), with how many executions reached it.
+    pub outcomes: BTreeMap<String, usize>,
+    /// With [`Check::output`]: each distinct output the executions printed with
+    /// [`trace::print`] (lines joined by newlines), with how many
+    /// executions printed it.
+    pub printed: BTreeMap<String, usize>,
+    /// How many executions had some wait time out.
+    pub timed_out_executions: usize,
+    /// The first execution that refutes the claim, if one was found.
+    pub counterexample: Option<Counterexample>,
+    /// Why the exploration could not run, for [`Verdict::Error`].
+    pub error: Option<String>,
+}
+
+impl Report {
+    /// True if this was an exhaustive search without a bound under a model checker: a proof
+    /// that the verdict covers every execution, not a sample of them.
+    pub fn is_proof(&self) -> bool {
+        self.checker != Checker::RealThreads
+            && self.search == Search::PROOF
+            && self.verdict != Verdict::Error
+    }
+
+    /// The report, after asserting that its verdict is `verdict`.
+    ///
+    /// # Panics
+    /// If the verdict is another, with the whole report as the message; and, for a model
+    /// checker, if a refuted claim came without its counterexample.
+    #[track_caller]
+    pub fn expect(self, verdict: Verdict) -> Self {
+        assert!(
+            self.verdict == verdict,
+            "expected the verdict `{verdict}`, the checker reached:\n{self}"
+        );
+        let refuted = !matches!(verdict, Verdict::Holds | Verdict::Error);
+        assert!(
+            !(refuted && self.checker.is_model_checker() && self.counterexample.is_none()),
+            "a refuted claim needs its counterexample:\n{self}"
+        );
+        self
+    }
+
+    /// Writes the outcome table: a heading, then each outcome with the number of executions
+    /// that reached it, as the report's [`Display`](fmt::Display) shows it.
+    ///
+    /// ```
+    /// use threadproof::check::{Check, Verdict};
+    ///
+    /// let report = Check::new().run_claim(|| 6 * 7, |answer| *answer == 42);
+    /// let mut table = String::new();
+    /// report.write_outcomes(&mut table).unwrap();
+    /// let rows: Vec<Vec<&str>> = table.lines().map(|l| l.split_whitespace().collect()).collect();
+    /// assert_eq!(rows[0], ["outcomes", "(executions", "reaching", "each):"]);
+    /// assert_eq!(rows[1][0], "42");
+    /// assert_eq!(rows[1][1], report.executions.to_string());
+    /// ```
+    pub fn write_outcomes(&self, out: &mut impl fmt::Write) -> fmt::Result {
+        writeln!(out, "outcomes (executions reaching each):")?;
+        for (outcome, count) in &self.outcomes {
+            writeln!(out, "  {outcome:<40} {count}")?;
+        }
+        Ok(())
+    }
+
+    /// The search, said in words: `every interleaving (a proof)`, ...
+    pub fn search_described(&self) -> String {
+        if self.checker == Checker::RealThreads {
+            return format!(
+                "{} runs on real threads (a stress test, not a proof)",
+                self.executions
+            );
+        }
+        if self.is_proof() {
+            return format!("{} (a proof)", self.search);
+        }
+        self.search.to_string()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "verdict: {} ({}, {}, {}: {} executions in {:.2} s)",
+            self.verdict,
+            self.checker.name(),
+            self.search_described(),
+            self.timing.name(),
+            self.executions,
+            self.elapsed.as_secs_f64()
+        )?;
+        if let Some(error) = &self.error {
+            writeln!(f, "error: {error}")?;
+        }
+        if self.timed_out_executions > 0 {
+            writeln!(
+                f,
+                "a wait timed out in {} of the executions",
+                self.timed_out_executions
+            )?;
+        }
+        if !self.outcomes.is_empty() {
+            self.write_outcomes(f)?;
+        }
+        if let Some(counterexample) = &self.counterexample {
+            write!(f, "{counterexample}")?;
+        }
+        Ok(())
+    }
+}

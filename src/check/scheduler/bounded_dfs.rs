@@ -1,0 +1,109 @@
+//! Depth-first search over shuttle's schedules with a preemption bound, as loom bounds its own:
+//! switching away from a thread that could go on counts as a preemption, and an execution
+//! makes at most `bound` of them. Switches at a blocked, finished or yielding thread are free,
+//! and a yielding thread (a `sleep`) lets another runnable thread go first, as under loom.
+
+use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
+
+struct Level {
+    options: Vec<TaskId>,
+    chosen: usize,
+}
+
+pub(crate) struct BoundedDfs {
+    bound: usize,
+    /// Stop after the first execution.
+    first_only: bool,
+    levels: Vec<Level>,
+    step: usize,
+    preemptions: usize,
+    started: bool,
+}
+
+impl BoundedDfs {
+    pub(crate) fn new(bound: usize) -> Self {
+        Self {
+            bound,
+            first_only: false,
+            levels: Vec::new(),
+            step: 0,
+            preemptions: 0,
+            started: false,
+        }
+    }
+}
+
+impl BoundedDfs {
+    /// Only the first execution of the search: at every choice, its first option.
+    pub(crate) fn first_only(bound: usize) -> Self {
+        Self {
+            first_only: true,
+            ..Self::new(bound)
+        }
+    }
+}
+
+impl Scheduler for BoundedDfs {
+    fn new_execution(&mut self) -> Option<Schedule> {
+        if self.started && self.first_only {
+            return None;
+        }
+        if self.started {
+            // Move to the next choice at the deepest level that has one left.
+            while let Some(level) = self.levels.last_mut() {
+                if level.chosen + 1 < level.options.len() {
+                    level.chosen += 1;
+                    break;
+                }
+                self.levels.pop();
+            }
+            if self.levels.is_empty() {
+                return None;
+            }
+        }
+        self.started = true;
+        self.step = 0;
+        self.preemptions = 0;
+        Some(Schedule::new(0))
+    }
+
+    fn next_task(
+        &mut self,
+        runnable: &[&Task],
+        current: Option<TaskId>,
+        is_yielding: bool,
+    ) -> Option<TaskId> {
+        let continuing = current.filter(|c| !is_yielding && runnable.iter().any(|t| t.id() == *c));
+        let next = if self.step < self.levels.len() {
+            let level = &self.levels[self.step];
+            level.options[level.chosen]
+        } else {
+            let others = || {
+                runnable
+                    .iter()
+                    .map(|t| t.id())
+                    .filter(|t| Some(*t) != current)
+            };
+            let options: Vec<TaskId> = match continuing {
+                Some(c) if self.preemptions >= self.bound => vec![c],
+                Some(c) => std::iter::once(c).chain(others()).collect(),
+                // A yielding thread lets the others go first, as loom's yield does; it
+                // runs again at once only if nobody else can.
+                None if is_yielding && others().next().is_some() => others().collect(),
+                None => runnable.iter().map(|t| t.id()).collect(),
+            };
+            let first = options[0];
+            self.levels.push(Level { options, chosen: 0 });
+            first
+        };
+        if continuing.is_some_and(|c| c != next) {
+            self.preemptions += 1;
+        }
+        self.step += 1;
+        Some(next)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        0
+    }
+}
