@@ -28,7 +28,6 @@
 //! | `queue.PriorityQueue(maxsize)`       | [`queue::PriorityQueue`]             |
 //! | `queue.Full`, `Empty`, `ShutDown`    | [`queue::PutError`], [`queue::GetError`] |
 //! | `multiprocessing.Process(target=f)`  | [`process::Process`] (Unix, real-thread builds, feature `process`) |
-//!
 //! | `time.sleep(d)`                      | [`sync::thread::sleep`]              |
 //! | `time.monotonic()` (from the start)  | [`sync::time::now`]                  |
 //! | `random.randrange(n)`                | [`sync::random::randrange`]          |
