@@ -372,12 +372,3 @@ fn condition_debug_and_default() {
     drop(guard);
     assert_eq!(format!("{cond:?}"), "Condition { data: [7], waiters: 0 }");
 }
-
-#[test]
-fn condition_is_send_and_sync() {
-    fn send_sync<T: Send + Sync>() {}
-    send_sync::<Condition<u32>>();
-    send_sync::<Condition<std::cell::Cell<u32>>>();
-    fn sync<T: Sync>() {}
-    sync::<ConditionGuard<'static, u32>>();
-}

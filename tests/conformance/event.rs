@@ -150,9 +150,3 @@ fn debug_shows_the_flag_and_waiters() {
     event.set();
     assert_eq!(format!("{event:?}"), "Event { is_set: true, waiters: 0 }");
 }
-
-#[test]
-fn event_is_send_and_sync() {
-    fn send_sync<T: Send + Sync>() {}
-    send_sync::<Event>();
-}

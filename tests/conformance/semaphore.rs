@@ -405,11 +405,3 @@ fn debug_shows_value_and_waiters() {
         "SemaphorePermit { semaphore: Semaphore { value: 0, waiters: 0 } }"
     );
 }
-
-#[test]
-fn semaphores_are_send_and_sync() {
-    fn send_sync<T: Send + Sync>() {}
-    send_sync::<Semaphore>();
-    send_sync::<BoundedSemaphore>();
-    send_sync::<threadproof::SemaphorePermit<'static>>();
-}
