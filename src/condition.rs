@@ -191,17 +191,6 @@ impl<T> Condition<T> {
     pub fn into_inner(self) -> T {
         self.state.into_inner().data
     }
-
-    /// The number of threads waiting now and not yet notified, the count `Debug` shows
-    /// (Python: `len(cond._waiters)`). Takes the lock for a moment: blocks while another
-    /// thread holds it, and forever if this thread does.
-    ///
-    /// For the crate's own tests, which need to know when a thread has started waiting; not
-    /// part of the API, and it may change or go away in any release.
-    #[doc(hidden)]
-    pub fn waiters(&self) -> usize {
-        self.state.lock().queue.waiting.len()
-    }
 }
 
 impl<T> ConditionGuard<'_, T> {

@@ -132,16 +132,6 @@ impl Event {
         );
         released.is_some()
     }
-
-    /// The number of threads waiting now, the count `Debug` shows (Python:
-    /// `len(event._cond._waiters)`).
-    ///
-    /// For the crate's own tests, which need to know when a thread has started waiting; not
-    /// part of the API, and it may change or go away in any release.
-    #[doc(hidden)]
-    pub fn waiters(&self) -> usize {
-        self.state.lock().waiters.count()
-    }
 }
 
 impl Default for Event {

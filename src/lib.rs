@@ -28,7 +28,6 @@
 //! | `queue.PriorityQueue(maxsize)`       | [`queue::PriorityQueue`]             |
 //! | `queue.Full`, `Empty`, `ShutDown`    | [`queue::PutError`], [`queue::GetError`] |
 //! | `multiprocessing.Process(target=f)`  | [`process::Process`] (Unix, real-thread builds, feature `process`) |
-//!
 //! | `time.sleep(d)`                      | [`sync::thread::sleep`]              |
 //! | `time.monotonic()` (from the start)  | [`sync::time::now`]                  |
 //! | `random.randrange(n)`                | [`sync::random::randrange`]          |
@@ -65,3 +64,23 @@ pub use event::Event;
 pub use lock::{Lock, LockGuard};
 pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{BoundedSemaphore, Semaphore, SemaphorePermit};
+
+// Every primitive may be shared between threads, and a guard whose release any thread may do
+// may move between them (an `RLockGuard` may not: its docs show that it does not compile).
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    const fn send<T: Send>() {}
+    const fn sync<T: Sync>() {}
+    send_sync::<Lock>();
+    send::<LockGuard<'static>>();
+    send_sync::<RLock>();
+    send_sync::<Condition<u32>>();
+    send_sync::<Condition<std::cell::Cell<u32>>>();
+    sync::<ConditionGuard<'static, u32>>();
+    send_sync::<Event>();
+    send_sync::<Semaphore>();
+    send_sync::<BoundedSemaphore>();
+    send_sync::<SemaphorePermit<'static>>();
+    send_sync::<Barrier>();
+    send_sync::<ReleaseError>();
+};

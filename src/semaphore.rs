@@ -62,10 +62,6 @@ impl RawSemaphore {
         self.count.lock().value
     }
 
-    fn waiters(&self) -> usize {
-        self.count.lock().waiters.count()
-    }
-
     /// Blocks until a permit is taken, or until `timeout` passes (`None`: never). Returns
     /// whether it took one.
     fn acquire(&self, timeout: Option<Duration>) -> bool {
@@ -221,17 +217,6 @@ macro_rules! acquiring {
             #[inline]
             pub fn value(&self) -> usize {
                 self.raw.value()
-            }
-
-            /// The number of threads blocked in an acquire now (counting any that a release
-            /// has woken and that have not run yet), the count `Debug` shows (Python:
-            /// `len(sem._cond._waiters)`).
-            ///
-            /// For the crate's own tests, which need to know when a thread has started
-            /// waiting; not part of the API, and it may change or go away in any release.
-            #[doc(hidden)]
-            pub fn waiters(&self) -> usize {
-                self.raw.waiters()
             }
         }
 

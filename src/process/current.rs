@@ -1,6 +1,5 @@
-//! What a process knows of itself: its name and place in the tree, its parent, its children.
+//! What a process knows of itself: its name and place in the tree, its parent.
 
-use super::handle::Process;
 use crate::sync::Mutex;
 // A count of this process's children, bookkeeping of the real process only.
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,9 +20,6 @@ static ME: Mutex<Option<Me>> = Mutex::new(None);
 
 /// How many `Process` values this process has made (Python: `_process_counter`).
 static MADE: AtomicUsize = AtomicUsize::new(0);
-
-/// The started children that have not been seen to exit (Python: `_children`).
-static CHILDREN: Mutex<Vec<Process>> = Mutex::new(Vec::new());
 
 pub(super) fn set(me: Me) {
     *ME.lock() = Some(me);
@@ -47,30 +43,10 @@ pub(super) fn daemonic() -> bool {
     with(|me| me.is_some_and(|me| me.daemon))
 }
 
-pub(super) fn add_child(child: Process) {
-    CHILDREN.lock().push(child);
-}
-
-pub(super) fn remove_child(child: &Process) {
-    CHILDREN.lock().retain(|known| known != child);
-}
-
-/// Python's exit function: terminate the daemonic children, then join every child.
-pub(super) fn at_exit() {
-    for child in active_children() {
-        if child.daemon() {
-            let _ = child.terminate();
-        }
-    }
-    for child in active_children() {
-        let _ = child.join();
-    }
-}
-
 /// The running process, Python's `multiprocessing.current_process()`.
 ///
 /// In the main process its name is `MainProcess`; in a child it is the name its
-/// [`Process`] had when it started.
+/// [`Process`](super::Process) had when it started.
 ///
 /// ```
 /// # threadproof::real_threads_only! {
@@ -104,13 +80,6 @@ pub fn parent_process() -> Option<ParentProcess> {
     with(|me| me.and_then(|me| me.parent.clone()))
 }
 
-/// The children of this process that are still running, Python's
-/// `multiprocessing.active_children()`. Each is a handle to the same process as the
-/// [`Process`] that started it.
-pub fn active_children() -> Vec<Process> {
-    CHILDREN.lock().clone()
-}
-
 /// What [`current_process`] tells: this process's name, pid, and whether it is daemonic.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CurrentProcess {
@@ -120,7 +89,8 @@ pub struct CurrentProcess {
 }
 
 impl CurrentProcess {
-    /// The process's name: `MainProcess`, or its [`Process`]'s (Python: `.name`).
+    /// The process's name: `MainProcess`, or its [`Process`](super::Process)'s (Python:
+    /// `.name`).
     pub fn name(&self) -> &str {
         &self.name
     }

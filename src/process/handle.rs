@@ -1,14 +1,18 @@
-//! `multiprocessing.Process`: a handle to one child process.
+//! `multiprocessing.Process`: a handle to one child process, and the registry of the started
+//! children that are still running.
 
 use std::fmt;
 use std::io::Write;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin};
 use std::time::Duration;
 
 use serde::Serialize;
 
-use super::entry::{run_key, run_kind, Entry, Launch, Run, MARKER};
-use super::{current, sys, ProcessError};
+use super::current;
+use super::entry::{Entry, Run};
+use super::error::ProcessError;
+use super::launch::{self, run_key, run_kind, Launch};
+use super::sys;
 use crate::sync::{thread, wait_for, Arc, Blocking, Condvar, Deadline, Mutex};
 
 /// A child process running one entry point of this program, Python's
@@ -208,20 +212,16 @@ impl Process {
             parent_name,
             args,
         };
-        let payload =
-            serde_json::to_vec(&launch).map_err(|e| ProcessError::Arguments(e.to_string()))?;
-        let mut command = Command::new(std::env::current_exe()?);
-        command
-            .arg(MARKER)
-            .arg(&self.inner.entry)
-            .arg(&state.name)
-            .stdin(Stdio::piped());
+        let payload = launch
+            .encode()
+            .map_err(|e| ProcessError::Arguments(e.to_string()))?;
+        let command = launch::command(&self.inner.entry, &state.name)?;
         let mut child = sys::spawn(command)?;
         let pid = child.id();
         let stdin = child.stdin.take();
         state.pid = Some(pid);
         state.phase = Phase::Running(child);
-        current::add_child(self.clone());
+        add_child(self.clone());
         drop(state);
         let watched = self.clone();
         let watcher = thread::Builder::new()
@@ -234,7 +234,7 @@ impl Process {
                 let _ = child.kill();
                 let _ = child.wait();
             }
-            current::remove_child(self);
+            remove_child(self);
             state.phase = Phase::Created;
             state.pid = None;
             return Err(ProcessError::Os(error));
@@ -265,7 +265,7 @@ impl Process {
             };
             if let Some(code) = code {
                 // Whoever sees the exit code no longer finds the process among the children.
-                current::remove_child(self);
+                remove_child(self);
                 state.phase = Phase::Finished(code);
                 drop(state);
                 self.inner.finished.notify_all();
@@ -424,4 +424,22 @@ impl fmt::Debug for Process {
             .field("status", &status)
             .finish()
     }
+}
+
+/// The started children that have not been seen to exit (Python: `_children`).
+static CHILDREN: Mutex<Vec<Process>> = Mutex::new(Vec::new());
+
+fn add_child(child: Process) {
+    CHILDREN.lock().push(child);
+}
+
+fn remove_child(child: &Process) {
+    CHILDREN.lock().retain(|known| known != child);
+}
+
+/// The children of this process that are still running, Python's
+/// `multiprocessing.active_children()`. Each is a handle to the same process as the
+/// [`Process`] that started it.
+pub fn active_children() -> Vec<Process> {
+    CHILDREN.lock().clone()
 }

@@ -47,6 +47,23 @@
 //! Processes exist only in real-thread builds (not under `--cfg loom` or `--cfg shuttle`), on
 //! Unix, with the default feature `process` (which brings serde, serde_json and nix).
 //!
+//! # How it is built
+//!
+//! One file per job, each using only the files listed under it, so none uses another that uses
+//! it back:
+//!
+//! - `init`: [`init`] and [`exit`], the child's side of a start (uses `entry`, `launch`,
+//!   `handle`, `current`, `sys`)
+//! - `handle`: [`Process`], [`Builder`], and the registry of running children behind
+//!   [`active_children`] (uses `entry`, `launch`, `current`, `error`, `sys`)
+//! - `entry`: the entry points, [`Entry`], [`Run`], [`EntryPoints`] (uses `launch`)
+//! - `launch`: the launch protocol, the child's command line and the JSON it reads
+//! - `current`: what this process knows of itself, [`current_process`], [`parent_process`]
+//! - `error`: [`ProcessError`]
+//! - `sys`: what is asked of the operating system (signals, waiting, the forking thread)
+//!
+//! The last four use no other file of this module.
+//!
 //! # Example
 //!
 //! The tutorial's parent/child snippet (`examples/process_pid.rs` is the full program):
@@ -76,11 +93,12 @@ mod current;
 mod entry;
 mod error;
 mod handle;
+mod init;
+mod launch;
 mod sys;
 
-pub use current::{
-    active_children, current_process, parent_process, CurrentProcess, ParentProcess,
-};
-pub use entry::{exit, init, Entry, EntryPoints, InitGuard, Run};
+pub use current::{current_process, parent_process, CurrentProcess, ParentProcess};
+pub use entry::{Entry, EntryPoints, Run};
 pub use error::ProcessError;
-pub use handle::{Builder, Process};
+pub use handle::{active_children, Builder, Process};
+pub use init::{exit, init, InitGuard};

@@ -361,9 +361,3 @@ fn debug_shows_the_state() {
         "Barrier { parties: 2, n_waiting: 0, broken: true, action: false }"
     );
 }
-
-#[test]
-fn barrier_is_send_and_sync() {
-    fn send_sync<T: Send + Sync>() {}
-    send_sync::<Barrier>();
-}

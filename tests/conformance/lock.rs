@@ -221,13 +221,3 @@ fn lock_debug_and_default() {
         "LockGuard { lock: Lock { locked: true } }"
     );
 }
-
-#[test]
-fn lock_is_send_and_sync_and_its_guard_is_send() {
-    fn send_sync<T: Send + Sync>() {}
-    fn send<T: Send>() {}
-    send_sync::<Lock>();
-    // Any thread may release a Lock, so its guard may move to another thread.
-    send::<LockGuard<'static>>();
-    send_sync::<ReleaseError>();
-}

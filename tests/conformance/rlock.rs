@@ -231,11 +231,3 @@ fn rlock_debug_and_default() {
         "RLockGuard { lock: RLock { locked: true, is_owned: true, recursion_count: 2 } }"
     );
 }
-
-#[test]
-fn rlock_is_send_and_sync() {
-    fn send_sync<T: Send + Sync>() {}
-    send_sync::<RLock>();
-    // RLockGuard is deliberately not Send (only the owner may release): a compile_fail
-    // doctest on RLockGuard checks it.
-}
