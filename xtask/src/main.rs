@@ -4,6 +4,8 @@
 //! `cargo prove --help` lists the options. Exits 1 if a verdict differs from the expected one
 //! or a run fails to complete, 2 for bad arguments or a failed build, 0 otherwise.
 
+#[cfg(test)]
+mod architecture;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
