@@ -5,10 +5,10 @@ use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::diagnosis::diagnose;
-use super::report::{Counterexample, Report, Verdict};
+use super::report::{Counterexample, Limit, Report, Verdict};
 use super::runtime::choices::{self, Astray};
 use super::runtime::record::{self, Blocked, Step};
 use super::scheduler;
@@ -21,6 +21,10 @@ pub struct Check {
     timing: Timing,
     output: bool,
     runs: usize,
+    all_outcomes: bool,
+    max_executions: Option<usize>,
+    max_time: Option<Duration>,
+    max_steps: Option<usize>,
     /// Asked at each random choice past those already explored: a yes prunes the choices
     /// after it (see [`Check::seek_output`]).
     astray: Option<Astray>,
@@ -37,6 +41,10 @@ impl fmt::Debug for Check {
             .field("timing", &self.timing)
             .field("output", &self.output)
             .field("runs", &self.runs)
+            .field("all_outcomes", &self.all_outcomes)
+            .field("max_executions", &self.max_executions)
+            .field("max_time", &self.max_time)
+            .field("max_steps", &self.max_steps)
             .field("seeks_output", &self.astray.is_some())
             .finish_non_exhaustive()
     }
@@ -65,6 +73,10 @@ impl Check {
             timing: Timing::Any,
             output: false,
             runs: REAL_THREAD_RUNS,
+            all_outcomes: false,
+            max_executions: None,
+            max_time: None,
+            max_steps: None,
             astray: None,
             done: None,
             progress: Arc::new(AtomicUsize::new(0)),
@@ -106,6 +118,93 @@ impl Check {
         self
     }
 
+    /// The same check, exploring on past the first counterexample to count every outcome
+    /// ([`Report::outcomes`]): every execution of the search runs. By default an exploration
+    /// stops at the first execution that refutes the claim, and its outcome table counts only
+    /// the executions up to it.
+    ///
+    /// ```
+    /// use threadproof::check::{Check, Verdict};
+    /// use threadproof::sync::random;
+    ///
+    /// // A claim that fails for one of three random choices.
+    /// let program = || random::randrange(3).unwrap();
+    /// let all = Check::new().all_outcomes().run_claim(program, |n| *n != 1);
+    /// assert_eq!(all.verdict, Verdict::Violated);
+    /// assert!(!all.stopped_at_first);
+    /// if threadproof::check::Checker::CURRENT.is_model_checker() {
+    ///     // Every choice explored: 0, 1 and 2 each once.
+    ///     assert_eq!(all.outcomes.len(), 3);
+    ///     let first = Check::new().run_claim(program, |n| *n != 1);
+    ///     assert!(first.stopped_at_first);
+    ///     assert_eq!(first.executions, 2); // 0 holds, then 1 refutes it
+    /// }
+    /// ```
+    pub fn all_outcomes(mut self) -> Self {
+        self.all_outcomes = true;
+        self
+    }
+
+    /// The same check, giving up after `executions` executions: if the search has not ended
+    /// by then and no counterexample was found, the verdict is
+    /// [`Verdict::Inconclusive`] and [`Report::limit`] says why. (On real threads, where a
+    /// check is a stress test of [`Check::runs`] runs, this caps the runs.)
+    ///
+    /// ```
+    /// use threadproof::check::{Check, Limit, Verdict};
+    /// use threadproof::sync::random;
+    ///
+    /// let report = Check::new()
+    ///     .max_executions(2)
+    ///     .run_claim(|| random::randrange(10).unwrap(), |n| *n < 10);
+    /// assert_eq!(report.verdict, Verdict::Inconclusive);
+    /// assert_eq!(report.limit, Some(Limit::Executions { max: 2 }));
+    /// assert_eq!(report.executions, 2);
+    /// ```
+    pub fn max_executions(mut self, executions: usize) -> Self {
+        self.max_executions = Some(executions.max(1));
+        self
+    }
+
+    /// The same check, giving up once it has explored for `time` (checked as each execution
+    /// starts): if the search has not ended by then and no counterexample was found, the
+    /// verdict is [`Verdict::Inconclusive`] and [`Report::limit`] says why.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use threadproof::check::{Check, Verdict};
+    ///
+    /// let report = Check::new().max_time(Duration::from_secs(60)).run(|| {});
+    /// assert_eq!(report.verdict, Verdict::Holds);
+    /// ```
+    pub fn max_time(mut self, time: Duration) -> Self {
+        self.max_time = Some(time);
+        self
+    }
+
+    /// The same check, allowing each execution at most `steps` scheduling steps (loom's
+    /// branches, 1,000 by default; shuttle's steps, 1,000,000 by default). An execution that
+    /// takes more, a long loop or a thread spinning until another makes progress, ends the
+    /// exploration as [`Verdict::Inconclusive`]. On real threads this changes nothing.
+    ///
+    /// ```
+    /// use threadproof::check::{Check, Verdict};
+    /// use threadproof::Lock;
+    ///
+    /// // 400 acquires and releases are more than loom's default 1,000 branches.
+    /// let report = Check::new().max_steps(100_000).run(|| {
+    ///     let lock = Lock::new();
+    ///     for _ in 0..400 {
+    ///         drop(lock.lock());
+    ///     }
+    /// });
+    /// assert_eq!(report.verdict, Verdict::Holds);
+    /// ```
+    pub fn max_steps(mut self, steps: usize) -> Self {
+        self.max_steps = Some(steps.max(1));
+        self
+    }
+
     /// On real threads, how many times to run the program (a stress test; 100 unless set);
     /// under a model checker this changes nothing.
     pub fn runs(mut self, runs: usize) -> Self {
@@ -134,8 +233,8 @@ impl Check {
     }
 
     /// Explores `program`, whose claim is that it finishes and that `claim` holds of what it
-    /// returns, in every execution. Exploring goes on past a violated claim, so that the
-    /// report counts every outcome; the first violation is the counterexample.
+    /// returns, in every execution. The exploration stops at the first execution that refutes
+    /// the claim, its counterexample, unless [`Check::all_outcomes`] asks for every outcome.
     pub fn run_claim<T, P, C>(&self, program: P, claim: C) -> Report
     where
         T: fmt::Display,
@@ -143,12 +242,19 @@ impl Check {
         C: Fn(&T) -> bool + Send + Sync + 'static,
     {
         let found = Arc::new(Mutex::new(Found::default()));
+        let control = Arc::new(Control {
+            started: Instant::now(),
+            stopped_at_first: AtomicBool::new(false),
+            limit: Mutex::new(None),
+        });
         let progress = Arc::clone(&self.progress);
         progress.store(0, Ordering::Relaxed);
         let output = self.output;
         let timed = self.timing == Timing::Virtual;
+        let stop_at_first = !self.all_outcomes;
         let body = {
             let found = Arc::clone(&found);
+            let control = Arc::clone(&control);
             move || {
                 let result = program();
                 let holds = claim(&result);
@@ -160,7 +266,8 @@ impl Check {
                 if record::timeouts() > 0 {
                     found.timed_out_executions += 1;
                 }
-                if !holds && found.first_violation.is_none() {
+                let refutes = !holds && found.first_violation.is_none();
+                if refutes {
                     found.first_violation = Some(Counterexample {
                         execution: progress.load(Ordering::Relaxed),
                         timed,
@@ -168,7 +275,14 @@ impl Check {
                         ending: format!("{outcome}: the claim is false"),
                     });
                 }
-                *found.outcomes.entry(outcome).or_insert(0) += 1;
+                *found.outcomes.entry(outcome.clone()).or_insert(0) += 1;
+                found.this_execution = Some(outcome);
+                drop(found);
+                if refutes && stop_at_first {
+                    // Ends the exploration here: the checker stops at a panic.
+                    control.stopped_at_first.store(true, Ordering::Relaxed);
+                    std::panic::resume_unwind(Box::new(STOPPED_AT_FIRST));
+                }
             }
         };
         let body = Arc::new(body);
@@ -177,29 +291,56 @@ impl Check {
         } else {
             self.runs
         };
-        let start = Instant::now();
         let mut stop = Stop::Completed;
         for _ in 0..runs {
             let body = Arc::clone(&body);
-            stop = self.explore(move || body());
-            if stop != Stop::Completed {
+            let found = Arc::clone(&found);
+            let start_execution = move || {
+                found
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .this_execution = None;
+            };
+            stop = self.explore(&control, start_execution, move || body());
+            if stop != Stop::Completed || control.stopped_at_first.load(Ordering::Relaxed) {
                 break;
             }
         }
-        let elapsed = start.elapsed();
+        let elapsed = control.started.elapsed();
         let executions = self.progress.load(Ordering::Relaxed);
         let Found {
             mut outcomes,
             printed,
             timed_out_executions,
             first_violation,
+            this_execution,
         } = std::mem::take(&mut *found.lock().unwrap_or_else(|e| e.into_inner()));
+        // An execution that went on after the program returned (a thread nobody joined) and
+        // then failed is counted once, by how it failed.
+        if stop != Stop::Completed {
+            if let Some(outcome) = this_execution {
+                if let Some(count) = outcomes.get_mut(&outcome) {
+                    *count -= 1;
+                    if *count == 0 {
+                        outcomes.remove(&outcome);
+                    }
+                }
+            }
+        }
         let mut error = None;
+        let mut limit = None;
         let (verdict, counterexample) = match stop {
             Stop::Completed => match first_violation {
                 Some(counterexample) => (Verdict::Violated, Some(counterexample)),
                 None => (Verdict::Holds, None),
             },
+            Stop::Limit(reached) => {
+                limit = Some(reached);
+                match first_violation {
+                    Some(counterexample) => (Verdict::Violated, Some(counterexample)),
+                    None => (Verdict::Inconclusive, None),
+                }
+            }
             Stop::Stuck { blocked, steps } => {
                 let (verdict, ending) = diagnose(&blocked);
                 *outcomes.entry(verdict.to_string()).or_insert(0) += 1;
@@ -237,20 +378,24 @@ impl Check {
             printed,
             timed_out_executions,
             counterexample,
+            limit,
+            stopped_at_first: control.stopped_at_first.load(Ordering::Relaxed),
             error,
         }
     }
 
     /// Explores `program` under the build's checker. Each execution starts with a fresh record
-    /// (and, under [`Timing::Virtual`], its clock at zero). A program that makes random choices
-    /// ([`randrange`](crate::sync::random::randrange)) is explored once per sequence of choices
-    /// its executions can make, each with every interleaving. A failure is returned, not
-    /// raised; the checker's own report still goes to the panic hook.
-    fn explore<F>(&self, program: F) -> Stop
+    /// (and, under [`Timing::Virtual`], its clock at zero) and calls `start_execution`. A
+    /// program that makes random choices ([`randrange`](crate::sync::random::randrange)) is
+    /// explored once per sequence of choices its executions can make, each with every
+    /// interleaving. A failure is returned, not raised.
+    fn explore<S, F>(&self, control: &Arc<Control>, start_execution: S, program: F) -> Stop
     where
+        S: Fn() + Send + Sync + 'static,
         F: Fn() + Send + Sync + 'static,
     {
         let program = Arc::new(program);
+        let start_execution = Arc::new(start_execution);
         let scripted = matches!(self.search, Search::Exhaustive { .. } | Search::InOrder)
             || self.astray.is_some();
         let seed = match self.search {
@@ -261,9 +406,12 @@ impl Check {
         let mut stop = Stop::Completed;
         while let Some(script) = scripts.pop() {
             choices::begin(script.clone(), scripted, seed, self.astray.clone());
-            stop = self.explore_script(Arc::clone(&program));
+            stop = self.explore_script(control, Arc::clone(&start_execution), Arc::clone(&program));
             let extensions = choices::extensions(&script);
-            if stop != Stop::Completed || self.done.as_ref().is_some_and(|done| done()) {
+            if stop != Stop::Completed
+                || control.stopped_at_first.load(Ordering::Relaxed)
+                || self.done.as_ref().is_some_and(|done| done())
+            {
                 break;
             }
             // Depth-first, smallest choices first.
@@ -276,14 +424,29 @@ impl Check {
     }
 
     /// One exploration of `program` with the random choices of the current script.
-    fn explore_script<F>(&self, program: Arc<F>) -> Stop
+    fn explore_script<S, F>(
+        &self,
+        control: &Arc<Control>,
+        start_execution: Arc<S>,
+        program: Arc<F>,
+    ) -> Stop
     where
+        S: Fn() + Send + Sync + 'static,
         F: Fn() + Send + Sync + 'static,
     {
         let progress = Arc::clone(&self.progress);
         let timing = self.timing;
+        let budget = (self.max_executions, self.max_time);
+        let within_budget = Arc::clone(control);
         let execution = move || {
-            progress.fetch_add(1, Ordering::Relaxed);
+            start_execution();
+            let started = progress.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(spent) = within_budget.spent(budget, started) {
+                // This execution does not run: the budget is spent.
+                progress.fetch_sub(1, Ordering::Relaxed);
+                within_budget.reach(spent);
+                std::panic::resume_unwind(Box::new(BUDGET_SPENT));
+            }
             record::reset();
             choices::begin_execution();
             #[cfg(any(loom, shuttle))]
@@ -296,35 +459,92 @@ impl Check {
             #[cfg(any(loom, shuttle))]
             super::runtime::clock::thread_idle();
         };
-        let run = match scheduler::runner(self.search, execution) {
+        let settings = scheduler::Settings {
+            max_steps: self.max_steps,
+        };
+        let run = match scheduler::runner(self.search, settings, execution) {
             Err(reason) => return Stop::Unsupported { reason },
             Ok(run) => run,
         };
-        match catch_unwind(AssertUnwindSafe(run)) {
-            Ok(()) => Stop::Completed,
-            // Our own record decides, not the checker's words: an execution stopped with every
-            // thread that has not finished waiting on a primitive or a join is stuck.
-            Err(_) if record::stuck() => Stop::Stuck {
+        let Err(payload) = catch_unwind(AssertUnwindSafe(run)) else {
+            return Stop::Completed;
+        };
+        if let Some(limit) = control.reached() {
+            return Stop::Limit(limit);
+        }
+        if control.stopped_at_first.load(Ordering::Relaxed) {
+            return Stop::Completed;
+        }
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "panic with a non-text payload".to_owned());
+        if let Some(limit) = scheduler::limit_in(&message, settings) {
+            return Stop::Limit(limit);
+        }
+        // Our own record decides, not the checker's words: an execution stopped with every
+        // thread that has not finished waiting on a primitive or a join is stuck.
+        if record::stuck() {
+            return Stop::Stuck {
                 blocked: record::blocked(),
                 steps: record::steps(),
-            },
-            Err(payload) => Stop::Panicked {
-                message: payload
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                    .unwrap_or_else(|| "panic with a non-text payload".to_owned()),
-                steps: record::steps(),
-            },
+            };
         }
+        Stop::Panicked {
+            message,
+            steps: record::steps(),
+        }
+    }
+}
+
+/// The panic that ends an exploration at its first counterexample.
+const STOPPED_AT_FIRST: &str = "the exploration stopped at the first counterexample";
+
+/// The panic that ends an exploration whose budget is spent.
+const BUDGET_SPENT: &str = "the check's budget is spent";
+
+/// What one exploration's executions tell the exploration, across the checker.
+struct Control {
+    /// When the check started: its time budget counts from here.
+    started: Instant,
+    /// An execution refuted the claim, and the exploration stops there.
+    stopped_at_first: AtomicBool,
+    /// A limit of the check that an execution reached.
+    limit: Mutex<Option<Limit>>,
+}
+
+impl Control {
+    /// The budget `(executions, time)` spent, if it is, as execution `started` starts.
+    fn spent(
+        &self,
+        (executions, time): (Option<usize>, Option<Duration>),
+        started: usize,
+    ) -> Option<Limit> {
+        if let Some(max) = executions.filter(|max| started > *max) {
+            return Some(Limit::Executions { max });
+        }
+        time.filter(|max| self.started.elapsed() > *max)
+            .map(|max| Limit::Time { max })
+    }
+
+    fn reach(&self, limit: Limit) {
+        *self.limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(limit);
+    }
+
+    fn reached(&self) -> Option<Limit> {
+        self.limit.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 
 /// Why an exploration stopped (what the program returned is its outcome, kept apart).
 #[derive(Clone, Debug, PartialEq)]
 enum Stop {
-    /// Every explored execution ran to its end.
+    /// Every explored execution ran to its end, or the exploration stopped at the first that
+    /// refuted the claim.
     Completed,
+    /// A limit of the checker or of the check stopped it.
+    Limit(Limit),
     /// An execution stopped with every thread that had not finished blocked.
     Stuck {
         /// The blocked threads, with what they held and waited for.
@@ -332,7 +552,7 @@ enum Stop {
         /// The steps of that execution, in order.
         steps: Vec<Step>,
     },
-    /// An execution panicked (a failed assertion in the program, or a checker limit).
+    /// An execution panicked (a failed assertion in the program).
     Panicked {
         /// The panic message.
         message: String,
@@ -353,6 +573,8 @@ struct Found {
     printed: BTreeMap<String, usize>,
     timed_out_executions: usize,
     first_violation: Option<Counterexample>,
+    /// The outcome of the execution running now, once its program has returned.
+    this_execution: Option<String>,
 }
 
 /// What the execution has printed so far, line by line.

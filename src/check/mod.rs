@@ -76,7 +76,7 @@ mod scheduler;
 mod search;
 
 pub use builder::Check;
-pub use report::{Counterexample, Report, Verdict};
+pub use report::{Counterexample, Limit, Report, Verdict};
 pub use runtime::record::Step;
 pub use search::{Checker, ParseError, Search, Timing};
 
@@ -164,6 +164,8 @@ mod tests {
             printed: Default::default(),
             timed_out_executions: 0,
             counterexample: None,
+            limit: None,
+            stopped_at_first: false,
             error: None,
         };
         let described =

@@ -22,6 +22,10 @@ pub enum Verdict {
     /// Some execution stops with a thread waiting for something nobody is left to do, with
     /// no cycle of locks (a lost wake-up, a join that never returns).
     Hangs,
+    /// The exploration could not decide: it reached a limit of the checker or of the check
+    /// before it found a counterexample, and no proof either way. [`Report::limit`] says which
+    /// limit, and what to do about it.
+    Inconclusive,
     /// The exploration did not run: the checker cannot run this search.
     Error,
 }
@@ -33,8 +37,90 @@ impl fmt::Display for Verdict {
             Verdict::Violated => "violated",
             Verdict::Deadlocks => "deadlocks",
             Verdict::Hangs => "hangs",
+            Verdict::Inconclusive => "inconclusive",
             Verdict::Error => "error",
         })
+    }
+}
+
+/// A limit that stopped an exploration before it could decide: one of the checker's own, or
+/// one the check set. Its `Display` is the sentence a report prints, with what to do about it.
+///
+/// ```
+/// use threadproof::check::Limit;
+///
+/// let limit = Limit::LoomThreads { max: 5 };
+/// assert!(limit.to_string().contains("check it under shuttle"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Limit {
+    /// An execution started more threads than loom runs at once (the main thread included,
+    /// and under any timing one timer thread for each call that blocks with a timeout).
+    LoomThreads {
+        /// loom's limit, `loom::MAX_THREADS`.
+        max: usize,
+    },
+    /// An execution took more scheduling steps than loom allows one (loom's branches).
+    LoomBranches {
+        /// The limit it reached.
+        max: usize,
+    },
+    /// An execution took more scheduling steps than shuttle allows one.
+    ShuttleSteps {
+        /// The limit it reached.
+        max: usize,
+    },
+    /// The check's budget of executions ([`Check::max_executions`](super::Check::max_executions))
+    /// was spent.
+    Executions {
+        /// The budget.
+        max: usize,
+    },
+    /// The check's budget of time ([`Check::max_time`](super::Check::max_time)) was spent.
+    Time {
+        /// The budget.
+        max: Duration,
+    },
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Limit::LoomThreads { max } => write!(
+                f,
+                "an execution started more threads than loom runs ({max}, the main thread and, \
+                 under any timing, each timed wait's timer included): check it under shuttle, \
+                 or with fewer threads"
+            ),
+            Limit::LoomBranches { max } => write!(
+                f,
+                "an execution took more than loom's {max} branches (a long loop, or a thread \
+                 spinning until another makes progress): raise the limit with \
+                 `Check::max_steps` (say to {}), or check it under shuttle",
+                max.saturating_mul(10)
+            ),
+            Limit::ShuttleSteps { max } => write!(
+                f,
+                "an execution took more than shuttle's {max} steps (a long loop, or a thread \
+                 spinning until another makes progress): raise the limit with \
+                 `Check::max_steps`, or make the spinning thread wait on a primitive"
+            ),
+            Limit::Executions { max } => write!(
+                f,
+                "the check's budget of {max} executions was spent before the search ended: \
+                 raise `Check::max_executions`, or bound the search (`Search::Exhaustive` with \
+                 a preemption bound)"
+            ),
+            Limit::Time { max } => write!(
+                f,
+                "the check's budget of {:.1} s was spent before the search ended: raise \
+                 `Check::max_time`, or bound the search (`Search::Exhaustive` with a \
+                 preemption bound)",
+                max.as_secs_f64()
+            ),
+        }
     }
 }
 
@@ -133,6 +219,13 @@ pub struct Report {
     pub timed_out_executions: usize,
     /// The first execution that refutes the claim, if one was found.
     pub counterexample: Option<Counterexample>,
+    /// The limit that stopped the exploration before it ended: why the verdict is
+    /// [`Verdict::Inconclusive`], or, beside a counterexample found before it, why the outcome
+    /// table is not complete.
+    pub limit: Option<Limit>,
+    /// Whether the exploration stopped at the first counterexample (the default), rather than
+    /// exploring on to count every outcome ([`Check::all_outcomes`](super::Check::all_outcomes)).
+    pub stopped_at_first: bool,
     /// Why the exploration could not run, for [`Verdict::Error`].
     pub error: Option<String>,
 }
@@ -143,7 +236,7 @@ impl Report {
     pub fn is_proof(&self) -> bool {
         self.checker != Checker::RealThreads
             && self.search == Search::PROOF
-            && self.verdict != Verdict::Error
+            && !matches!(self.verdict, Verdict::Error | Verdict::Inconclusive)
     }
 
     /// The report, after asserting that its verdict is `verdict`.
@@ -157,7 +250,10 @@ impl Report {
             self.verdict == verdict,
             "expected the verdict `{verdict}`, the checker reached:\n{self}"
         );
-        let refuted = !matches!(verdict, Verdict::Holds | Verdict::Error);
+        let refuted = !matches!(
+            verdict,
+            Verdict::Holds | Verdict::Error | Verdict::Inconclusive
+        );
         assert!(
             !(refuted && self.checker.is_model_checker() && self.counterexample.is_none()),
             "a refuted claim needs its counterexample:\n{self}"
@@ -216,6 +312,21 @@ impl fmt::Display for Report {
         )?;
         if let Some(error) = &self.error {
             writeln!(f, "error: {error}")?;
+        }
+        if let Some(limit) = &self.limit {
+            if self.verdict == Verdict::Inconclusive {
+                writeln!(f, "undecided: {limit}")?;
+            } else {
+                writeln!(f, "the search stopped early: {limit}")?;
+            }
+        }
+        if self.stopped_at_first {
+            writeln!(
+                f,
+                "stopped at the first counterexample, after {} executions \
+                 (`Check::all_outcomes` explores on)",
+                self.executions
+            )?;
         }
         if self.timed_out_executions > 0 {
             writeln!(

@@ -13,3 +13,4 @@ mod queue;
 mod rlock;
 mod semaphore;
 mod timeouts;
+mod verdicts;

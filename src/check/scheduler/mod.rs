@@ -8,18 +8,34 @@
 #[cfg(shuttle)]
 mod bounded_dfs;
 
+use super::report::Limit;
 use super::search::Search;
 
-pub(super) use imp::runner;
+pub(super) use imp::{limit_in, runner};
 
 /// Each backend turns a search into a runnable check, or says why it cannot.
 type Run = Box<dyn FnOnce()>;
 
+/// What a check asks of the checker besides the search.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Settings {
+    /// The most scheduling steps an execution may take (loom's branches, shuttle's steps);
+    /// the checker's default if `None`.
+    #[cfg_attr(
+        not(any(loom, shuttle)),
+        expect(dead_code, reason = "real threads have no scheduling steps to limit")
+    )]
+    pub(super) max_steps: Option<usize>,
+}
+
 #[cfg(loom)]
 mod imp {
-    use super::{Run, Search};
+    use super::{Limit, Run, Search, Settings};
 
-    pub(crate) fn runner<F>(search: Search, program: F) -> Result<Run, String>
+    /// loom's own limit of branches an execution, when nobody sets one.
+    const LOOM_MAX_BRANCHES: usize = 1_000;
+
+    pub(crate) fn runner<F>(search: Search, settings: Settings, program: F) -> Result<Run, String>
     where
         F: Fn() + Send + Sync + 'static,
     {
@@ -30,31 +46,49 @@ mod imp {
                 builder.preemption_bound = preemption_bound;
                 builder.max_duration = None;
                 builder.max_permutations = None;
+                builder.max_branches = settings.max_steps.unwrap_or(LOOM_MAX_BRANCHES);
                 builder.check(program);
             })),
             Search::Pct { .. } => Err("loom has no PCT sampler; use shuttle".to_owned()),
             Search::InOrder => Err("loom has no in-order schedule; use shuttle".to_owned()),
         }
     }
+
+    /// The limit of loom's that a panic with `message` says an execution reached, if any.
+    pub(crate) fn limit_in(message: &str, settings: Settings) -> Option<Limit> {
+        if message.contains("self.threads.len() < self.max()") {
+            return Some(Limit::LoomThreads {
+                max: loom::MAX_THREADS,
+            });
+        }
+        message
+            .contains("Model exceeded maximum number of branches")
+            .then(|| Limit::LoomBranches {
+                max: settings.max_steps.unwrap_or(LOOM_MAX_BRANCHES),
+            })
+    }
 }
 
 #[cfg(shuttle)]
 mod imp {
-    use super::{Run, Search};
+    use super::{Limit, Run, Search, Settings};
     use shuttle::scheduler::{DfsScheduler, PctScheduler};
-    use shuttle::{Config, FailurePersistence, Runner};
+    use shuttle::{Config, FailurePersistence, MaxSteps, Runner};
 
-    fn config() -> Config {
-        let mut config = Config::new();
-        config.silence_warnings = true;
-        config.failure_persistence = FailurePersistence::None;
-        config
-    }
+    /// shuttle's own limit of steps an execution, when nobody sets one.
+    const SHUTTLE_MAX_STEPS: usize = 1_000_000;
 
-    pub(crate) fn runner<F>(search: Search, program: F) -> Result<Run, String>
+    pub(crate) fn runner<F>(search: Search, settings: Settings, program: F) -> Result<Run, String>
     where
         F: Fn() + Send + Sync + 'static,
     {
+        let config = move || {
+            let mut config = Config::new();
+            config.silence_warnings = true;
+            config.failure_persistence = FailurePersistence::None;
+            config.max_steps = MaxSteps::FailAfter(settings.max_steps.unwrap_or(SHUTTLE_MAX_STEPS));
+            config
+        };
         match search {
             Search::Exhaustive {
                 preemption_bound: None,
@@ -83,13 +117,22 @@ mod imp {
             })),
         }
     }
+
+    /// The limit of shuttle's that a panic with `message` says an execution reached, if any.
+    pub(crate) fn limit_in(message: &str, settings: Settings) -> Option<Limit> {
+        message
+            .contains("exceeded max_steps bound")
+            .then(|| Limit::ShuttleSteps {
+                max: settings.max_steps.unwrap_or(SHUTTLE_MAX_STEPS),
+            })
+    }
 }
 
 #[cfg(not(any(loom, shuttle)))]
 mod imp {
-    use super::{Run, Search};
+    use super::{Limit, Run, Search, Settings};
 
-    pub(crate) fn runner<F>(search: Search, program: F) -> Result<Run, String>
+    pub(crate) fn runner<F>(search: Search, _settings: Settings, program: F) -> Result<Run, String>
     where
         F: Fn() + Send + Sync + 'static,
     {
@@ -98,5 +141,10 @@ mod imp {
             Search::Pct { .. } => Err("PCT needs --cfg shuttle".to_owned()),
             Search::InOrder => Err("the in-order schedule needs --cfg shuttle".to_owned()),
         }
+    }
+
+    /// Real threads have no limits of a checker's.
+    pub(crate) fn limit_in(_message: &str, _settings: Settings) -> Option<Limit> {
+        None
     }
 }

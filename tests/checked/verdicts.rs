@@ -1,0 +1,201 @@
+//! The checker's own verdicts at its limits: a limit of loom's, of shuttle's or of the check
+//! is never the program's verdict, only [`Verdict::Inconclusive`] with the limit said; the
+//! exploration stops at the first counterexample unless asked for every outcome; and an
+//! execution is counted once in the outcome table however it ends.
+
+use std::time::Duration;
+
+use threadproof::check::{Check, Checker, Limit, Verdict};
+use threadproof::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use threadproof::sync::{thread, Arc};
+use threadproof::Lock;
+
+/// The main thread spawns five threads that do nothing: correct, and six threads in all.
+fn six_threads() {
+    let threads: Vec<_> = (0..5).map(|_| thread::spawn(|| {})).collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+}
+
+#[test]
+fn more_threads_than_loom_runs_is_undecided_under_loom_and_holds_under_shuttle() {
+    let report = Check::new().run(six_threads);
+    match Checker::CURRENT {
+        Checker::Loom => {
+            assert_eq!(report.verdict, Verdict::Inconclusive, "{report}");
+            assert_eq!(
+                report.limit,
+                Some(Limit::LoomThreads { max: 5 }),
+                "{report}"
+            );
+            assert!(report.counterexample.is_none(), "{report}");
+            let shown = report.to_string();
+            assert!(
+                shown.contains("undecided: an execution started more threads than loom runs (5")
+                    && shown.contains("check it under shuttle"),
+                "{shown}"
+            );
+            assert!(!report.is_proof());
+        }
+        _ => {
+            report.expect(Verdict::Holds);
+        }
+    }
+}
+
+/// One thread takes and releases a lock 250 times: correct, and longer than loom's 1,000
+/// branches an execution.
+fn long_loop() {
+    let lock = Lock::new();
+    for _ in 0..250 {
+        drop(lock.lock());
+    }
+}
+
+#[test]
+fn a_longer_execution_than_loom_allows_is_undecided_until_the_limit_is_raised() {
+    let report = Check::new().run(long_loop);
+    if Checker::CURRENT == Checker::Loom {
+        assert_eq!(report.verdict, Verdict::Inconclusive, "{report}");
+        assert_eq!(
+            report.limit,
+            Some(Limit::LoomBranches { max: 1_000 }),
+            "{report}"
+        );
+        assert!(
+            report
+                .to_string()
+                .contains("`Check::max_steps` (say to 10000)"),
+            "{report}"
+        );
+    } else {
+        report.expect(Verdict::Holds);
+    }
+    Check::new()
+        .max_steps(100_000)
+        .run(long_loop)
+        .expect(Verdict::Holds);
+}
+
+/// A thread spins, yielding, on a flag nobody sets: an execution that never ends is
+/// undecided under either checker, at its step limit.
+#[test]
+fn a_thread_spinning_forever_is_undecided_at_the_step_limit() {
+    let report = Check::new().max_steps(500).run(|| {
+        let flag = AtomicBool::new(false);
+        while !flag.load(Ordering::SeqCst) {
+            thread::yield_now();
+        }
+    });
+    assert_eq!(report.verdict, Verdict::Inconclusive, "{report}");
+    let expected = match Checker::CURRENT {
+        Checker::Loom => Limit::LoomBranches { max: 500 },
+        _ => Limit::ShuttleSteps { max: 500 },
+    };
+    assert_eq!(report.limit, Some(expected), "{report}");
+    let failure = std::panic::catch_unwind(|| report.expect(Verdict::Holds)).unwrap_err();
+    let message = failure.downcast_ref::<String>().unwrap();
+    assert!(
+        message.contains("expected the verdict `holds`") && message.contains("undecided: "),
+        "{message}"
+    );
+}
+
+/// Two threads add to a count without a lock: many executions.
+fn unlocked_count() -> usize {
+    let count = Arc::new(AtomicUsize::new(0));
+    let other = {
+        let count = count.clone();
+        thread::spawn(move || {
+            let read = count.load(Ordering::SeqCst);
+            count.store(read + 1, Ordering::SeqCst);
+        })
+    };
+    let read = count.load(Ordering::SeqCst);
+    count.store(read + 1, Ordering::SeqCst);
+    other.join().unwrap();
+    count.load(Ordering::SeqCst)
+}
+
+#[test]
+fn a_spent_budget_of_executions_or_time_is_undecided_not_a_verdict() {
+    let report = Check::new()
+        .max_executions(2)
+        .run_claim(unlocked_count, |count| *count >= 1);
+    assert_eq!(report.verdict, Verdict::Inconclusive, "{report}");
+    assert_eq!(report.limit, Some(Limit::Executions { max: 2 }));
+    assert_eq!(report.executions, 2, "{report}");
+    assert_eq!(report.outcomes.values().sum::<usize>(), 2, "{report}");
+
+    let report = Check::new()
+        .max_time(Duration::ZERO)
+        .run_claim(unlocked_count, |count| *count >= 1);
+    assert_eq!(report.verdict, Verdict::Inconclusive, "{report}");
+    assert_eq!(
+        report.limit,
+        Some(Limit::Time {
+            max: Duration::ZERO
+        })
+    );
+    assert_eq!(report.executions, 0, "{report}");
+
+    // A counterexample found within the budget stands.
+    let report = Check::new()
+        .max_executions(1_000_000)
+        .run_claim(unlocked_count, |count| *count == 2);
+    assert_eq!(report.verdict, Verdict::Violated, "{report}");
+    assert_eq!(report.limit, None);
+}
+
+#[test]
+fn the_exploration_stops_at_the_first_counterexample_unless_asked_for_every_outcome() {
+    let first = Check::new().run_claim(unlocked_count, |count| *count == 2);
+    let all = Check::new()
+        .all_outcomes()
+        .run_claim(unlocked_count, |count| *count == 2);
+    assert_eq!(first.verdict, Verdict::Violated, "{first}");
+    assert_eq!(all.verdict, Verdict::Violated, "{all}");
+    assert!(first.stopped_at_first && !all.stopped_at_first);
+    assert!(
+        first.to_string().contains(&format!(
+            "stopped at the first counterexample, after {} executions",
+            first.executions
+        )),
+        "{first}"
+    );
+    assert!(first.executions < all.executions, "{first}\n{all}");
+    assert_eq!(first.outcomes.get("1"), Some(&1), "{first}");
+    assert!(
+        all.outcomes.contains_key("1") && all.outcomes.contains_key("2"),
+        "{all}"
+    );
+    assert_eq!(
+        first.counterexample, all.counterexample,
+        "the same first counterexample"
+    );
+}
+
+/// A thread nobody joins panics after the program has returned: the execution is the
+/// program's violation, counted once.
+#[test]
+fn a_panic_in_a_thread_nobody_joins_is_a_violation_counted_once() {
+    let report = Check::new().all_outcomes().run(|| {
+        let lock = Arc::new(Lock::new());
+        let locked = lock.clone();
+        thread::spawn(move || {
+            drop(locked.lock());
+            panic!("the worker failed");
+        });
+        drop(lock.lock());
+    });
+    assert_eq!(report.verdict, Verdict::Violated, "{report}");
+    let ending = &report.counterexample.as_ref().unwrap().ending;
+    assert_eq!(ending, "panicked: the worker failed", "{report}");
+    assert_eq!(
+        report.outcomes.values().sum::<usize>(),
+        report.executions,
+        "{report}"
+    );
+    assert_eq!(report.outcomes.get("panicked"), Some(&1), "{report}");
+}
