@@ -4,7 +4,9 @@
 //! normal build uses real threads and `parking_lot`'s mutex and condition variable
 //! (poison-free); `RUSTFLAGS="--cfg loom"` uses [loom](https://docs.rs/loom)'s, and
 //! `RUSTFLAGS="--cfg shuttle"` uses [shuttle](https://docs.rs/shuttle)'s, so the same code is
-//! explored over all interleavings.
+//! explored over all interleavings. Two backends supply the mutex, condition variable, threads
+//! and deadlines: `std` for real threads, and `model` for both checkers (which offer the same
+//! API).
 //!
 //! What a checked program needs is public, the same in every configuration:
 //! - [`thread`]: `spawn`, `Builder`, `JoinHandle`, `current`, `yield_now`, `sleep`,
@@ -35,19 +37,11 @@ mod std;
 use self::std as backend;
 
 #[cfg(any(loom, shuttle))]
-mod checker;
-#[cfg(any(loom, shuttle))]
 use crate::check::runtime::clock;
-
-#[cfg(loom)]
-mod loom;
-#[cfg(loom)]
-use self::loom as backend;
-
-#[cfg(shuttle)]
-mod shuttle;
-#[cfg(shuttle)]
-use self::shuttle as backend;
+#[cfg(any(loom, shuttle))]
+mod model;
+#[cfg(any(loom, shuttle))]
+use self::model as backend;
 
 pub mod atomic;
 pub(crate) mod spin;
@@ -56,8 +50,12 @@ mod wait;
 
 pub(crate) use wait::{wait_for, Blocking, Deadline, Waiters};
 
-pub use backend::Arc;
 pub(crate) use backend::{Condvar, Mutex, MutexGuard};
+// std's `Arc`, in every configuration: when loom stops an execution with every thread waiting,
+// it unwinds the waiting threads after the execution is gone, and dropping a loom `Arc` then
+// panics inside a destructor, which aborts the process. Reference counts are no part of what
+// this crate's users check.
+pub use ::std::sync::Arc;
 
 /// Time as the program sees it.
 pub mod time {

@@ -1,11 +1,9 @@
 //! The real-thread backend: `std` threads and atomics, `parking_lot` locks.
 
 use std::fmt;
-
-use super::wait::{Deadline, When};
+use std::time::{Duration, Instant};
 
 pub use std::sync::atomic;
-pub use std::sync::Arc;
 
 /// A mutual-exclusion lock whose `lock()` returns the guard directly: a panic while it is held
 /// releases it and later users carry on (`parking_lot` has no poisoning).
@@ -47,6 +45,61 @@ impl<T> Mutex<T> {
 impl<T: fmt::Debug> fmt::Debug for Mutex<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// When a timed wait gives up: never, already, or at an instant.
+#[derive(Debug)]
+pub(crate) struct Deadline(When);
+
+#[derive(Debug)]
+enum When {
+    /// Passed: a wait gives up at once (a zero timeout, or a timeout that has run out).
+    Passed,
+    /// Never passes: the wait lasts until it is woken.
+    Never,
+    /// Passes at this instant.
+    At(Instant),
+}
+
+impl Deadline {
+    /// A wait without a timeout.
+    #[inline]
+    pub(crate) fn never() -> Self {
+        Self(When::Never)
+    }
+
+    /// The deadline of a wait for at most `timeout`, starting now. A zero timeout has passed
+    /// already (a non-blocking attempt); a timeout too long to represent never passes.
+    #[inline]
+    pub(crate) fn after(timeout: Duration) -> Self {
+        if timeout.is_zero() {
+            return Self(When::Passed);
+        }
+        match Instant::now().checked_add(timeout) {
+            Some(at) => Self(When::At(at)),
+            None => Self(When::Never),
+        }
+    }
+
+    /// [`Deadline::after`] for `Some(timeout)`, [`Deadline::never`] for `None`.
+    #[inline]
+    pub(crate) fn within(timeout: Option<Duration>) -> Self {
+        timeout.map_or_else(Self::never, Self::after)
+    }
+
+    /// Whether the deadline has passed. Once it has, it stays passed.
+    #[inline]
+    pub(crate) fn passed(&mut self) -> bool {
+        let passed = match &self.0 {
+            When::Passed => return true,
+            When::Never => false,
+            When::At(at) => Instant::now() >= *at,
+        };
+        if passed {
+            self.0 = When::Passed;
+        }
+        passed
     }
 }
 

@@ -8,98 +8,15 @@
 //! primitive's count of waiting threads, which tells a notifier whether anyone needs waking.
 //!
 //! Time is the facade's business: a primitive says how long it may wait ([`Deadline::within`])
-//! and never reads a clock. On real threads a deadline is an instant. Under the model checkers
-//! it is the model's: a call that blocks with a timeout gets a timer, a thread of the model that
-//! may fire at any point of the execution, so that the checker explores both the wait that is
-//! woken and the wait that times out (see the checker backend's `Timer`); under virtual timing
-//! the deadline is a time on the execution's virtual clock (see `clock`).
+//! and never reads a clock. Each backend has its own [`Deadline`]: on real threads an instant;
+//! under the model checkers the model's (see the model backend's docs), so that the checker
+//! explores both the wait that is woken and the wait that times out.
 
 use std::fmt;
-use std::time::Duration;
 
+pub(crate) use super::backend::Deadline;
 use super::{Condvar, MutexGuard};
 use crate::check::runtime::record::{self, Id, Sealed};
-
-/// When a timed wait gives up: never, already, or (real threads) at an instant, or (model
-/// checkers) when the call's timer fires.
-#[derive(Debug)]
-pub(crate) struct Deadline(pub(super) When);
-
-#[derive(Debug)]
-pub(super) enum When {
-    /// Passed: a wait gives up at once (a zero timeout, or a timeout that has run out).
-    Passed,
-    /// Never passes: the wait lasts until it is woken.
-    Never,
-    /// Passes at this instant.
-    #[cfg(not(any(loom, shuttle)))]
-    At(std::time::Instant),
-    /// Passes when the call's timer fires; the timer is started when the call first blocks.
-    #[cfg(any(loom, shuttle))]
-    Timed(Option<std::sync::Arc<super::backend::Timer>>),
-    /// Passes when the virtual clock reaches this time (virtual timing).
-    #[cfg(any(loom, shuttle))]
-    Virtual(Duration),
-}
-
-impl Deadline {
-    /// A wait without a timeout.
-    #[inline]
-    pub(crate) fn never() -> Self {
-        Self(When::Never)
-    }
-
-    /// The deadline of a wait for at most `timeout`, starting now. A zero timeout has passed
-    /// already (a non-blocking attempt); a timeout too long to represent never passes.
-    #[inline]
-    pub(crate) fn after(timeout: Duration) -> Self {
-        if timeout.is_zero() {
-            return Self(When::Passed);
-        }
-        #[cfg(not(any(loom, shuttle)))]
-        {
-            match std::time::Instant::now().checked_add(timeout) {
-                Some(at) => Self(When::At(at)),
-                None => Self(When::Never),
-            }
-        }
-        #[cfg(any(loom, shuttle))]
-        {
-            match super::clock::virtual_now() {
-                Some(now) => match now.checked_add(timeout) {
-                    Some(at) => Self(When::Virtual(at)),
-                    None => Self(When::Never),
-                },
-                None => Self(When::Timed(None)),
-            }
-        }
-    }
-
-    /// [`Deadline::after`] for `Some(timeout)`, [`Deadline::never`] for `None`.
-    #[inline]
-    pub(crate) fn within(timeout: Option<Duration>) -> Self {
-        timeout.map_or_else(Self::never, Self::after)
-    }
-
-    /// Whether the deadline has passed. Once it has, it stays passed.
-    #[inline]
-    pub(crate) fn passed(&mut self) -> bool {
-        let passed = match &self.0 {
-            When::Passed => return true,
-            When::Never => false,
-            #[cfg(not(any(loom, shuttle)))]
-            When::At(at) => std::time::Instant::now() >= *at,
-            #[cfg(any(loom, shuttle))]
-            When::Timed(timer) => timer.as_ref().is_some_and(|timer| timer.fired()),
-            #[cfg(any(loom, shuttle))]
-            When::Virtual(at) => super::clock::now() >= *at,
-        };
-        if passed {
-            self.0 = When::Passed;
-        }
-        passed
-    }
-}
 
 /// What a thread waiting on a primitive records in the trace: the primitive, and what the
 /// thread waits to do.
