@@ -133,7 +133,7 @@ fn main() -> ExitCode {
                         if !report.as_expected() {
                             failures.push(format!(
                                 "{label}: expected {}, got {}",
-                                report.expected, report.verdict
+                                report.expected, report.check.verdict
                             ));
                         }
                         row.runs.push(report);
@@ -149,11 +149,11 @@ fn main() -> ExitCode {
         for report in rows.iter().flat_map(|r| &r.runs) {
             println!(
                 "{} under {} ({}, {}):",
-                report.model, report.checker, report.search, report.timing
+                report.model, report.check.checker, report.check.search, report.check.timing
             );
-            match &report.counterexample {
+            match &report.check.counterexample {
                 Some(counterexample) => print!("{counterexample}"),
-                None => println!("  no counterexample: the claim {}\n", report.verdict),
+                None => println!("  no counterexample: the claim {}\n", report.check.verdict),
             }
         }
     } else {
@@ -317,9 +317,9 @@ fn run_model(binary: &Path, model: &str, planned: &Planned, label: &str) -> Resu
     };
     eprintln!(
         "{label} {} ({}, {:.2} s)",
-        report.verdict,
-        executions(report.executions),
-        report.seconds
+        report.check.verdict,
+        executions(report.check.executions),
+        report.check.elapsed.as_secs_f64()
     );
     Ok(report)
 }
@@ -343,10 +343,10 @@ fn cell(report: Option<&Report>) -> String {
             };
             format!(
                 "{}{mark} ({}, {}, {:.2} s)",
-                r.verdict,
-                r.search,
-                executions(r.executions),
-                r.seconds
+                r.check.verdict,
+                r.check.search,
+                executions(r.check.executions),
+                r.check.elapsed.as_secs_f64()
             )
         }
     }
@@ -365,9 +365,9 @@ fn table(rows: &[Row]) -> String {
     for row in rows {
         let find = |checker: Checker, timing: Timing, sampled: bool| {
             row.runs.iter().find(|r| {
-                r.checker == checker
-                    && r.timing == timing
-                    && matches!(r.search, Search::Pct { .. }) == sampled
+                r.check.checker == checker
+                    && r.check.timing == timing
+                    && matches!(r.check.search, Search::Pct { .. }) == sampled
             })
         };
         let any =
@@ -422,10 +422,10 @@ fn counterexamples(rows: &[Row]) -> String {
         .flat_map(|row| [(row, Timing::Any), (row, Timing::Virtual)])
     {
         let Some(report) = row.runs.iter().find(|r| {
-            r.timing == timing
-                && r.counterexample.is_some()
+            r.check.timing == timing
+                && r.check.counterexample.is_some()
                 && matches!(
-                    r.verdict,
+                    r.check.verdict,
                     Verdict::Violated | Verdict::Deadlocks | Verdict::Hangs
                 )
         }) else {
@@ -436,12 +436,12 @@ fn counterexamples(rows: &[Row]) -> String {
             "\n{} ({}): {}, under {} ({}, {})",
             report.model,
             report.claim,
-            report.verdict,
-            report.checker,
-            report.search,
-            report.timing
+            report.check.verdict,
+            report.check.checker,
+            report.check.search,
+            report.check.timing
         );
-        if let Some(counterexample) = &report.counterexample {
+        if let Some(counterexample) = &report.check.counterexample {
             out.push_str(&counterexample.to_string());
         }
     }
