@@ -1,12 +1,11 @@
 //! Runs a model under the configured checker and turns what happened into a [`Report`].
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use threadproof::check::{self, Check, Checker, Counterexample, Search, Timing};
+use threadproof::check::{self, Check, Search, Timing};
 
 use crate::model::{Model, Size, Verdict};
 
@@ -18,45 +17,17 @@ pub const TUTORIAL_SAMPLE: Search = Search::Pct {
     depth: 5,
 };
 
-/// The search the registry ([`for_each_model!`](crate::for_each_model)) and the command line
-/// spell `proof` (every interleaving) or `bounded_N` (every interleaving with at most N
-/// preemptions), evaluated where the registry is compiled.
+/// The search the registry ([`for_each_model!`](crate::for_each_model)) spells `proof` (every
+/// interleaving) or `bounded_N` (every interleaving with at most N preemptions), read by
+/// [`Search::from_spelling`] where the registry is compiled.
 ///
 /// # Panics
-/// On any other spelling; in a constant, that is a compile error: a typo in the registry
-/// cannot pass unnoticed.
+/// On any other spelling, including a search that is not exhaustive (`in-order`); in a
+/// constant, that is a compile error: a typo in the registry cannot pass unnoticed.
 pub const fn registry_search(spelling: &str) -> Search {
-    let bytes = spelling.as_bytes();
-    if bytes.len() == 5
-        && bytes[0] == b'p'
-        && bytes[1] == b'r'
-        && bytes[2] == b'o'
-        && bytes[3] == b'o'
-        && bytes[4] == b'f'
-    {
-        return Search::PROOF;
-    }
-    let prefix = b"bounded_";
-    if bytes.len() <= prefix.len() {
-        panic!("a registry search is `proof` or `bounded_N`");
-    }
-    let mut i = 0;
-    while i < prefix.len() {
-        if bytes[i] != prefix[i] {
-            panic!("a registry search is `proof` or `bounded_N`");
-        }
-        i += 1;
-    }
-    let mut bound = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
-            panic!("a registry search is `proof` or `bounded_N`");
-        }
-        bound = bound * 10 + (bytes[i] - b'0') as usize;
-        i += 1;
-    }
-    Search::Exhaustive {
-        preemption_bound: Some(bound),
+    match Search::from_spelling(spelling) {
+        Some(search @ Search::Exhaustive { .. }) => search,
+        _ => panic!("a registry search is `proof` or `bounded_N`"),
     }
 }
 
@@ -66,8 +37,9 @@ fn at_small_size(search: Search) -> bool {
     matches!(search, Search::Exhaustive { .. })
 }
 
-/// Everything one run of one model under one checker found.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Everything one run of one model under one checker found: the checker's own report, and
+/// what the model adds to it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
     /// The model's name.
     pub model: String,
@@ -75,51 +47,39 @@ pub struct Report {
     pub section: String,
     /// The claim.
     pub claim: String,
-    /// The checker that explored.
-    pub checker: Checker,
-    /// The search it ran.
-    pub search: Search,
     /// Whether the search followed only the random choices that can still print the
     /// tutorial's output (see [`Run::seek_output`]).
     pub seeks_output: bool,
-    /// Any timing, or the tutorial's own on the virtual clock.
-    pub timing: Timing,
     /// The size explored.
     pub size: Size,
     /// The size in the model's words (`threads = 2, start = 2`).
     pub size_described: String,
     /// The verdict expected.
     pub expected: Verdict,
-    /// The verdict reached.
-    pub verdict: Verdict,
-    /// Executions explored (an exploration stops at a deadlock or hang).
-    pub executions: usize,
-    /// Wall-clock seconds.
-    pub seconds: f64,
-    /// Each outcome reached, with how many executions reached it.
-    pub outcomes: BTreeMap<String, usize>,
-    /// Under virtual timing, each distinct output the executions printed (lines joined by
-    /// newlines), with how many executions printed it.
-    pub printed: BTreeMap<String, usize>,
     /// Under virtual timing, for a model whose tutorial shows its output: how many executions
     /// printed exactly that (or began with it, for a program whose loop runs forever).
     pub tutorial_printed: Option<usize>,
-    /// The first counterexample, for a refuted claim.
-    pub counterexample: Option<Counterexample>,
-    /// Why the run failed to complete, or what a verdict rests on.
+    /// What the verdict rests on beyond the checker's report: the outcome no execution
+    /// reached, for a model that needs one reached.
     pub note: Option<String>,
     /// Why the model's verdicts under the two timings differ, when they do.
     pub timing_lesson: Option<String>,
+    /// What the checker found: the checker, search and timing, the verdict (the model's: a
+    /// claim that needs an outcome reached is violated when none reached it), the executions,
+    /// the elapsed time, the outcomes, what was printed and the first counterexample.
+    #[serde(flatten)]
+    pub check: check::Report,
 }
 
 impl Report {
     /// True if the verdict is the expected one.
     pub fn as_expected(&self) -> bool {
-        self.verdict == self.expected
+        self.check.verdict == self.expected
     }
 
     /// The report as the snapshots keep it: everything but the time.
     pub fn snapshot(&self) -> String {
+        let check = &self.check;
         let mut out = String::new();
         let _ = writeln!(out, "model:      {}", self.model);
         let _ = writeln!(out, "section:    {}", self.section);
@@ -127,20 +87,17 @@ impl Report {
         let _ = writeln!(
             out,
             "run:        {}, {}, {}, {}",
-            self.checker, self.search, self.timing, self.size_described
+            check.checker, check.search, check.timing, self.size_described
         );
         let _ = writeln!(out, "expected:   {}", self.expected);
-        let _ = writeln!(out, "verdict:    {}", self.verdict);
-        let _ = writeln!(out, "executions: {}", self.executions);
-        if let Some(note) = &self.note {
+        let _ = writeln!(out, "verdict:    {}", check.verdict);
+        let _ = writeln!(out, "executions: {}", check.executions);
+        if let Some(note) = self.note.as_ref().or(check.error.as_ref()) {
             let _ = writeln!(out, "note:       {note}");
         }
-        let _ = writeln!(out, "outcomes (executions reaching each):");
-        for (outcome, count) in &self.outcomes {
-            let _ = writeln!(out, "  {outcome:<40} {count}");
-        }
-        if !self.printed.is_empty() {
-            let _ = writeln!(out, "printed: {} distinct outputs", self.printed.len());
+        let _ = check.write_outcomes(&mut out);
+        if !check.printed.is_empty() {
+            let _ = writeln!(out, "printed: {} distinct outputs", check.printed.len());
             if let Some(count) = self.tutorial_printed {
                 let _ = writeln!(
                     out,
@@ -148,8 +105,8 @@ impl Report {
                 );
             }
             // A few outputs are shown whole; many, only by their count.
-            if self.printed.len() <= SHOWN_OUTPUTS {
-                for (output, count) in &self.printed {
+            if check.printed.len() <= SHOWN_OUTPUTS {
+                for (output, count) in &check.printed {
                     let _ = writeln!(out, "  -- printed by {count} executions:");
                     for line in output.lines() {
                         let _ = writeln!(out, "  | {line}");
@@ -157,7 +114,7 @@ impl Report {
                 }
             }
         }
-        if let Some(counterexample) = &self.counterexample {
+        if let Some(counterexample) = &check.counterexample {
             let _ = write!(out, "{counterexample}");
         }
         out
@@ -189,7 +146,8 @@ impl Run {
             seeks_output: false,
             timing: Timing::Any,
             size: None,
-            check: Check::with_search(search),
+            // The models' tables count every outcome, past the first counterexample.
+            check: Check::with_search(search).all_outcomes(),
         }
     }
 
@@ -247,29 +205,17 @@ impl Run {
         });
         let timed = self.timing == Timing::Virtual;
         let program = model.program;
-        let found = self
+        let mut found = self
             .check
             .run_claim(move || program(size), |ending| ending.claim_holds);
-        let check::Report {
-            checker,
-            search,
-            timing,
-            verdict,
-            executions,
-            elapsed,
-            outcomes,
-            printed,
-            counterexample,
-            error,
-            ..
-        } = found;
         // The tutorial's output is a run at its own size, on its own timing.
         let at_tutorial = timed && size == model.tutorial;
         let tutorial_printed = model
             .tutorial_printed
             .filter(|_| at_tutorial)
             .map(|tutorial| {
-                printed
+                found
+                    .printed
                     .iter()
                     .filter(|(output, _)| {
                         if model.printed_is_prefix {
@@ -282,41 +228,50 @@ impl Run {
                     .sum()
             });
 
-        let mut note = error;
-        let verdict = match (verdict, model.must_reach.map(|reach| reach(size))) {
-            (check::Verdict::Holds, Some(needed)) if !outcomes.contains_key(&needed) => {
+        let mut note = None;
+        if let (Verdict::Holds, Some(needed)) =
+            (found.verdict, model.must_reach.map(|reach| reach(size)))
+        {
+            if !found.outcomes.contains_key(&needed) {
                 note = Some(format!("no execution reached `{needed}`"));
-                Verdict::Violated
+                found.verdict = Verdict::Violated;
             }
-            (verdict, _) => verdict,
-        };
+        }
         Report {
             model: model.name.to_owned(),
             section: model.section.to_owned(),
             claim: model.claim.to_owned(),
-            checker,
-            search,
             seeks_output: self.seeks_output,
-            timing,
             size,
             size_described: model.describe(size),
             expected,
-            verdict,
-            executions,
-            seconds: elapsed.as_secs_f64(),
-            outcomes,
-            printed,
             tutorial_printed,
-            counterexample,
             note,
             timing_lesson: model.timing_lesson.map(str::to_owned),
+            check: found,
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{registry_search, Search};
+    use threadproof::check::Checker;
+
+    use super::{registry_search, Report, Run, Search, Timing};
+
+    /// The JSON `cargo prove` reads from a child run reads back into the report it was
+    /// written from, counterexample included under a model checker.
+    #[test]
+    fn a_report_reads_back_from_its_json() {
+        let entry = crate::find("counter_unlocked").expect("a registered model");
+        let search = entry.search(Checker::CURRENT, Timing::Virtual);
+        let report = Run::new(entry.model, search).timing(Timing::Virtual).run();
+        let json = serde_json::to_string(&report).expect("a report is plain data");
+        let back: Report = serde_json::from_str(&json).expect("a report reads back");
+        assert_eq!(back.snapshot(), report.snapshot());
+        assert_eq!(back.check.elapsed, report.check.elapsed);
+        assert_eq!(back.size, report.size);
+    }
 
     #[test]
     fn the_registry_spells_a_proof_and_a_bound() {
@@ -345,5 +300,11 @@ mod tests {
     #[should_panic(expected = "`proof` or `bounded_N`")]
     fn a_misspelt_proof_is_refused() {
         registry_search("proofs");
+    }
+
+    #[test]
+    #[should_panic(expected = "`proof` or `bounded_N`")]
+    fn a_search_that_is_not_exhaustive_is_refused() {
+        registry_search("in-order");
     }
 }

@@ -32,16 +32,14 @@ pub use scenarios::semaphore::semaphore_limit;
 /// `proof` (every interleaving) or `bounded_N` (every interleaving with at most N preemptions).
 /// This list is the registry: [`all`], the tests and `cargo prove` all come from it.
 ///
-/// Under any timing, loom proves every model but two: `rlock_nested` and `semaphore_limit`
-/// have millions of schedules even for loom once their sleeps no longer force a switch to
-/// another thread, and are searched to six and four preemptions. shuttle's depth-first search
-/// has no partial-order reduction: it walks every ordering of every scheduling point, and all
-/// but the smallest models run for minutes to hours; those are searched with the largest
-/// preemption bound that finishes in a few seconds, and are reported as bounded, not proved.
-/// Under the tutorial's timing every thread starts at the same instant and all run in every
-/// order at each instant the clock stops at, and the clock's own steps are scheduling points:
-/// loom proves every model; shuttle's search is bounded, at two or three preemptions, for all
-/// but the smallest.
+/// A search is bounded where the full one does not finish quickly, with the largest bound that
+/// does, and is reported as bounded, not proved. shuttle's depth-first search has no
+/// partial-order reduction (it walks every ordering of every scheduling point), so it is
+/// bounded for all but the smallest models, under either timing. loom is bounded for two
+/// models under any timing, `rlock_nested` and `semaphore_limit`, whose sleeps no longer force
+/// a switch to another thread there; under the tutorial's timing, where the clock orders the
+/// sleeps, loom proves every model. README's "The scenarios and their verdicts" gives each
+/// search's executions.
 #[macro_export]
 macro_rules! for_each_model {
     ($callback:ident) => {

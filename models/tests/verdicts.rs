@@ -19,24 +19,24 @@ fn check(model: Model, search: Search, timing: Timing, kind: &str) -> Report {
     let expected = run.expected();
     let report = run.run();
     assert_eq!(
-        report.verdict,
+        report.check.verdict,
         expected,
         "{} under {} ({}) reached the wrong verdict:\n{}",
         model.name,
-        report.checker,
-        report.timing,
+        report.check.checker,
+        report.check.timing,
         report.snapshot()
     );
     match expected {
         // A claim that holds must have been checked over more than one interleaving.
         Verdict::Holds => assert!(
-            report.executions > 1,
+            report.check.executions > 1,
             "{}: the checker explored a single execution",
             model.name
         ),
         // A refuted claim must come with the execution that refutes it.
         _ => assert!(
-            report.counterexample.is_some(),
+            report.check.counterexample.is_some(),
             "{}: a refuted claim needs its counterexample",
             model.name
         ),
@@ -46,7 +46,7 @@ fn check(model: Model, search: Search, timing: Timing, kind: &str) -> Report {
         Timing::Virtual => "-virtual",
     };
     insta::assert_snapshot!(
-        format!("{}-{}{}-{}", model.name, kind, timing, report.checker),
+        format!("{}-{}{}-{}", model.name, kind, timing, report.check.checker),
         report.snapshot()
     );
     report
@@ -145,7 +145,7 @@ mod tutorial_output {
         let run = run.timing(Timing::Virtual);
         let expected = run.expected();
         let report = run.run();
-        assert_eq!(report.verdict, expected, "{}", report.snapshot());
+        assert_eq!(report.check.verdict, expected, "{}", report.snapshot());
         report
     }
 
@@ -160,7 +160,10 @@ mod tutorial_output {
         let report = at_tutorial_size(
             Run::new(threadproof_models::semaphore_limit(), Search::InOrder).seek_output(),
         );
-        assert_eq!(report.executions, 1, "one schedule, no random choices");
+        assert_eq!(
+            report.check.executions, 1,
+            "one schedule, no random choices"
+        );
         assert_eq!(report.tutorial_printed, Some(1), "{}", report.snapshot());
     }
 
@@ -174,14 +177,14 @@ mod tutorial_output {
             threadproof_models::event_boss_worker(),
             TUTORIAL_SAMPLE,
         ));
-        assert_eq!(report.printed.len(), 36, "{}", report.snapshot());
+        assert_eq!(report.check.printed.len(), 36, "{}", report.snapshot());
         assert!(
             report.tutorial_printed.is_some_and(|n| n > 0),
             "{}",
             report.snapshot()
         );
         assert!(
-            report.printed.keys().all(|output| output
+            report.check.printed.keys().all(|output| output
                 .lines()
                 .filter(|line| *line == "False")
                 .count()
@@ -255,7 +258,7 @@ mod tutorial_output {
             TUTORIAL_SAMPLE,
         ));
         assert_eq!(
-            report.outcomes.keys().collect::<Vec<_>>(),
+            report.check.outcomes.keys().collect::<Vec<_>>(),
             ["num = 99"],
             "{}",
             report.snapshot()
@@ -270,8 +273,13 @@ mod tutorial_output {
             threadproof_models::two_locks_opposite_order(),
             TUTORIAL_SAMPLE,
         ));
-        assert_eq!(report.verdict, Verdict::Deadlocks);
-        let steps = &report.counterexample.as_ref().expect("a deadlock").steps;
+        assert_eq!(report.check.verdict, Verdict::Deadlocks);
+        let steps = &report
+            .check
+            .counterexample
+            .as_ref()
+            .expect("a deadlock")
+            .steps;
         let last = steps.last().expect("steps").seconds;
         assert!(last > 0.0, "the deadlock comes after the first sleeps");
         insta::assert_snapshot!(
@@ -295,10 +303,16 @@ fn form2_two_consumers_proof() {
     let report = Run::new(threadproof_models::producer_consumer_form2(), Search::PROOF)
         .size(two_consumers)
         .run();
-    assert_eq!(report.verdict, Verdict::Holds, "{}", report.snapshot());
+    assert_eq!(
+        report.check.verdict,
+        Verdict::Holds,
+        "{}",
+        report.snapshot()
+    );
     for winner in ["B1", "B2"] {
         assert!(
             report
+                .check
                 .outcomes
                 .keys()
                 .any(|outcome| outcome.ends_with(&format!("consumed by {winner}"))),

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser as _};
+use clap::builder::PossibleValuesParser;
 use clap::{Parser, Subcommand};
 use threadproof_models::{all, find, Run, Search, Timing, TUTORIAL_SAMPLE};
 
@@ -37,13 +37,13 @@ struct RunArgs {
     #[arg(value_parser = PossibleValuesParser::new(all().into_iter().map(|e| e.model.name)))]
     name: String,
     /// The search: `registry` (the registry's, for this checker and timing), `proof`,
-    /// `bounded_N`, `sampled` (PCT at the tutorial's size), `in-order` (the in-order schedule,
-    /// seeking the tutorial's output) or `seek` (PCT, seeking the tutorial's output).
+    /// `bounded_N`, `in-order` (the in-order schedule, seeking the tutorial's output),
+    /// `pct:SEED:ITERATIONS:DEPTH`, `sampled` (PCT at the tutorial's size) or `seek` (PCT,
+    /// seeking the tutorial's output).
     #[arg(long, default_value = "registry", value_parser = parse_search)]
     search: Chosen,
-    /// Any timing, or the tutorial's own on the virtual clock.
-    #[arg(long, default_value = "any", value_parser = PossibleValuesParser::new(["any", "virtual"])
-        .map(|timing| if timing == "virtual" { Timing::Virtual } else { Timing::Any }))]
+    /// `any` timing, or the tutorial's own on the `virtual` clock.
+    #[arg(long, default_value = "any", value_parser = str::parse::<Timing>)]
     timing: Timing,
     /// Explore the tutorial's own size (a sample or the in-order schedule always does).
     #[arg(long)]
@@ -77,12 +77,13 @@ enum Chosen {
     Given { search: Search, seek: bool },
 }
 
+/// Reads the models' own words (`registry`, `sampled`, `seek`), and every other search as the
+/// checking API spells it; the in-order schedule seeks the tutorial's output.
 fn parse_search(spelling: &str) -> Result<Chosen, String> {
     let given = |search, seek| Ok(Chosen::Given { search, seek });
     match spelling {
         "registry" => Ok(Chosen::Registry),
         "sampled" => given(TUTORIAL_SAMPLE, false),
-        "in-order" => given(Search::InOrder, true),
         "seek" => given(
             Search::Pct {
                 seed: 2018,
@@ -91,21 +92,9 @@ fn parse_search(spelling: &str) -> Result<Chosen, String> {
             },
             true,
         ),
-        "proof" => given(Search::PROOF, false),
-        bounded => match bounded.strip_prefix("bounded_").map(str::parse::<usize>) {
-            Some(Ok(bound))
-                if bounded
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
-            {
-                given(
-                    Search::Exhaustive {
-                        preemption_bound: Some(bound),
-                    },
-                    false,
-                )
-            }
-            _ => Err("expected registry, proof, bounded_N, sampled, in-order or seek".to_owned()),
+        other => match other.parse::<Search>() {
+            Ok(search) => given(search, search == Search::InOrder),
+            Err(e) => Err(format!("{e}, or registry, sampled or seek")),
         },
     }
 }
@@ -195,7 +184,7 @@ fn run(args: RunArgs) -> ExitCode {
 mod tests {
     use clap::{CommandFactory as _, Parser as _};
 
-    use super::{Chosen, Cli, Command, Search};
+    use super::{Chosen, Cli, Command, Search, Timing};
 
     #[test]
     fn the_command_line_is_consistent() {
@@ -231,6 +220,17 @@ mod tests {
         );
         assert_eq!(search("proof"), Some((Search::PROOF, false)));
         assert_eq!(search("in-order"), Some((Search::InOrder, true)));
+        assert_eq!(
+            search("pct:7:100:2"),
+            Some((
+                Search::Pct {
+                    seed: 7,
+                    iterations: 100,
+                    depth: 2
+                },
+                false
+            ))
+        );
         assert_eq!(search("registry"), None);
         for bad in ["bounded_", "bounded_+3", "bounded:3", "everything"] {
             assert!(
@@ -245,5 +245,26 @@ mod tests {
                 "`{bad}` accepted"
             );
         }
+    }
+
+    #[test]
+    fn timings_are_spelt_as_the_checking_api_reads_them() {
+        let timing = |spelling: &str| {
+            let cli = Cli::try_parse_from([
+                "threadproof-models",
+                "run",
+                "counter_locked",
+                "--timing",
+                spelling,
+            ]);
+            match cli.map(|cli| cli.command) {
+                Ok(Command::Run(args)) => Some(args.timing),
+                _ => None,
+            }
+        };
+        assert_eq!(timing("any"), Some(Timing::Any));
+        assert_eq!(timing("virtual"), Some(Timing::Virtual));
+        assert_eq!(timing("virtual timing"), Some(Timing::Virtual));
+        assert_eq!(timing("later"), None);
     }
 }
