@@ -211,8 +211,8 @@ pub struct Report {
     /// Each outcome the executions reached (the program's return value as text, or the
     /// verdict of an execution that stopped), with how many executions reached it.
     pub outcomes: BTreeMap<String, usize>,
-    /// With [`Check::output`]: each distinct output the executions printed with
-    /// [`trace::print`] (lines joined by newlines), with how many
+    /// With [`Check::output`](super::Check::output): each distinct output the executions printed with
+    /// [`trace::print`](crate::trace::print) (lines joined by newlines), with how many
     /// executions printed it.
     pub printed: BTreeMap<String, usize>,
     /// How many executions had some wait time out.

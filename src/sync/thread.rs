@@ -58,9 +58,9 @@ pub fn yield_now() {
     backend::yield_now();
 }
 
-/// Sleeps for `duration` (Python: `time.sleep`). Under a checker and any timing no time passes
-/// and a sleep is no scheduling point; under virtual timing the thread sleeps until the clock
-/// has moved on by `duration`.
+/// Sleeps for `duration` (Python: `time.sleep`). Under a checker, time is as
+/// [`Timing`](crate::check::Timing) says: a sleep takes none under any timing, and exactly
+/// `duration` of the virtual clock under virtual timing.
 pub fn sleep(duration: Duration) {
     backend::sleep(duration);
 }

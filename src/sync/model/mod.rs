@@ -9,8 +9,8 @@
 //! ([`thread::token`]).
 //!
 //! Neither checker models time: loom's `Condvar::wait_timeout` never times out, nor does
-//! shuttle's. Here time is part of the model, under *any timing*: a wait with a deadline may be
-//! woken, or time out at any point while it waits, and the checker explores both.
+//! shuttle's. Here time is part of the model, by the rules
+//! [`Timing`](crate::check::Timing) states; this is how any timing is built:
 //!
 //! - Each wait has a `Slot` of its own, queued on the condition variable: a notify ends the
 //!   first slot that still waits, and a timer ends a slot by timing it out. Whichever comes

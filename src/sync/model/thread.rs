@@ -80,10 +80,8 @@ impl<T> JoinHandle<T> {
     }
 }
 
-/// Under any timing no time passes, and a sleep is no scheduling point: it touches nothing
-/// another thread can see, so the schedules around it are those of the steps before and after
-/// it. Under virtual timing the thread sleeps until the clock has moved on by `duration` (a zero
-/// sleep returns at once).
+/// A sleep, as [`Timing`](crate::check::Timing) says: none under any timing, and under
+/// virtual timing until the clock has moved on by `duration` (a zero sleep returns at once).
 pub fn sleep(duration: Duration) {
     let Some(now) = clock::virtual_now() else {
         return;
