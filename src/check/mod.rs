@@ -198,16 +198,25 @@ mod tests {
     fn a_real_thread_counterexample_says_which_run_it_was() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         use std::sync::Arc;
-        let runs = Arc::new(AtomicUsize::new(0));
-        let report = super::Check::new().runs(5).run_claim(
-            move || runs.fetch_add(1, Ordering::Relaxed) + 1,
-            |run| *run != 3,
-        );
-        assert_eq!(report.verdict, super::Verdict::Violated, "{report}");
-        assert_eq!(report.executions, 5, "{report}");
-        let counterexample = report.counterexample.expect("a refuted claim");
-        assert_eq!(counterexample.execution, 3);
-        assert_eq!(counterexample.ending, "3: the claim is false");
+        for all_outcomes in [false, true] {
+            let runs = Arc::new(AtomicUsize::new(0));
+            let check = super::Check::new().runs(5);
+            let check = if all_outcomes {
+                check.all_outcomes()
+            } else {
+                check
+            };
+            let report = check.run_claim(
+                move || runs.fetch_add(1, Ordering::Relaxed) + 1,
+                |run| *run != 3,
+            );
+            assert_eq!(report.verdict, super::Verdict::Violated, "{report}");
+            // Stopped at the third run, or all five run.
+            assert_eq!(report.executions, if all_outcomes { 5 } else { 3 }, "{report}");
+            let counterexample = report.counterexample.expect("a refuted claim");
+            assert_eq!(counterexample.execution, 3);
+            assert_eq!(counterexample.ending, "3: the claim is false");
+        }
     }
 
     /// Every search, checker and timing reads back from what it writes: its words and its short
