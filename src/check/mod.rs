@@ -28,10 +28,13 @@
 //!     |count| *count == 2,
 //! );
 //! if Checker::CURRENT.is_model_checker() {
-//!     // RUSTFLAGS="--cfg loom" or "--cfg shuttle": every interleaving, the outcomes
-//!     // `1` and `2` with their counts, and the steps of an execution that loses an update.
+//!     // RUSTFLAGS="--cfg loom" or "--cfg shuttle": the interleavings up to the first that
+//!     // loses an update, its steps, and the outcomes reached so far with their counts.
 //!     assert_eq!(report.verdict, Verdict::Violated);
-//!     assert!(report.outcomes.contains_key("1") && report.outcomes.contains_key("2"));
+//!     assert!(report.stopped_at_first);
+//!     let counterexample = report.counterexample.as_ref().unwrap();
+//!     assert_eq!(counterexample.ending, "1: the claim is false");
+//!     assert_eq!(report.outcomes.get("1"), Some(&1));
 //! }
 //! println!("{report}");
 //! ```
@@ -45,9 +48,12 @@
 //! sees every step; it returns what the execution reached (a value shown in the outcome table)
 //! and [`Check::run_claim`] says which of those values satisfy the claim.
 //!
-//! The [`Report`] has the verdict ([`Verdict`]), the search and its size, every outcome with
-//! the number of executions that reached it, and the first [`Counterexample`]: the steps of
-//! that execution, thread by thread, and a sentence saying why it is one. Its `Display` is the
+//! The [`Report`] has the verdict ([`Verdict`]), the search and its size, the outcomes with
+//! the number of executions that reached each (every outcome, with
+//! [`Check::all_outcomes`]), and the first [`Counterexample`]: the steps of that execution,
+//! thread by thread, and a sentence saying why it is one. A limit of the checker or of the
+//! check is never a verdict about the program: it makes the verdict
+//! [`Verdict::Inconclusive`], and [`Report::limit`] says which limit. Its `Display` is the
 //! whole report; [`Report::expect`] asserts a verdict with the report as its panic message.
 
 //!
