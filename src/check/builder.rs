@@ -22,6 +22,7 @@ pub struct Check {
     output: bool,
     runs: usize,
     all_outcomes: bool,
+    spurious_wakeups: bool,
     max_executions: Option<usize>,
     max_time: Option<Duration>,
     max_steps: Option<usize>,
@@ -42,6 +43,7 @@ impl fmt::Debug for Check {
             .field("output", &self.output)
             .field("runs", &self.runs)
             .field("all_outcomes", &self.all_outcomes)
+            .field("spurious_wakeups", &self.spurious_wakeups)
             .field("max_executions", &self.max_executions)
             .field("max_time", &self.max_time)
             .field("max_steps", &self.max_steps)
@@ -74,6 +76,7 @@ impl Check {
             output: false,
             runs: REAL_THREAD_RUNS,
             all_outcomes: false,
+            spurious_wakeups: false,
             max_executions: None,
             max_time: None,
             max_steps: None,
@@ -142,6 +145,42 @@ impl Check {
     /// ```
     pub fn all_outcomes(mut self) -> Self {
         self.all_outcomes = true;
+        self
+    }
+
+    /// The same check, exploring spurious wake-ups: under a model checker the first wait of
+    /// each blocking call of the crate's primitives may also wake without a notify (letting go
+    /// of its lock and taking it back, as a condition variable may), explored as another
+    /// branch of the search. Every primitive re-checks its state after a wake-up, so what a
+    /// program sees does not change (a [`Condition`](crate::Condition)'s `wait` still returns
+    /// only when notified), and checks with this on prove it; they take more executions. On
+    /// real threads this changes nothing: real condition variables may wake spuriously anyway.
+    ///
+    /// ```
+    /// use threadproof::check::{Check, Verdict};
+    /// use threadproof::sync::{thread, Arc};
+    /// use threadproof::Event;
+    ///
+    /// // A waiter on an event is released only by `set`, however its wait wakes.
+    /// Check::new()
+    ///     .spurious_wakeups()
+    ///     .run_claim(
+    ///         || {
+    ///             let event = Arc::new(Event::new());
+    ///             let setter = {
+    ///                 let event = event.clone();
+    ///                 thread::spawn(move || event.set())
+    ///             };
+    ///             event.wait();
+    ///             setter.join().unwrap();
+    ///             event.is_set()
+    ///         },
+    ///         |set| *set,
+    ///     )
+    ///     .expect(Verdict::Holds);
+    /// ```
+    pub fn spurious_wakeups(mut self) -> Self {
+        self.spurious_wakeups = true;
         self
     }
 
@@ -405,7 +444,13 @@ impl Check {
         let mut scripts = vec![Vec::new()];
         let mut stop = Stop::Completed;
         while let Some(script) = scripts.pop() {
-            choices::begin(script.clone(), scripted, seed, self.astray.clone());
+            choices::begin(
+                script.clone(),
+                scripted,
+                seed,
+                self.astray.clone(),
+                self.spurious_wakeups,
+            );
             stop = self.explore_script(control, Arc::clone(&start_execution), Arc::clone(&program));
             let extensions = choices::extensions(&script);
             if stop != Stop::Completed

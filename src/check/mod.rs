@@ -218,7 +218,11 @@ mod tests {
             );
             assert_eq!(report.verdict, super::Verdict::Violated, "{report}");
             // Stopped at the third run, or all five run.
-            assert_eq!(report.executions, if all_outcomes { 5 } else { 3 }, "{report}");
+            assert_eq!(
+                report.executions,
+                if all_outcomes { 5 } else { 3 },
+                "{report}"
+            );
             let counterexample = report.counterexample.expect("a refuted claim");
             assert_eq!(counterexample.execution, 3);
             assert_eq!(counterexample.ending, "3: the claim is false");

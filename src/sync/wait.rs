@@ -214,3 +214,43 @@ mod tests {
         assert_eq!(waiters.count(), 65_535);
     }
 }
+
+/// A wait that trusts its wake-up is a bug only a spurious wake-up shows: the checks that
+/// explore them find it, and the checks that do not, do not.
+#[cfg(all(test, any(loom, shuttle)))]
+mod spurious {
+    use super::{Condvar, Deadline};
+    use crate::check::{Check, Verdict};
+    use crate::sync::{thread, Arc, Mutex};
+
+    /// Takes the item a producer leaves, waiting once if it is not there yet, and trusting
+    /// that a wake-up means the item is there.
+    fn take_after_one_wait() {
+        let shared = Arc::new((Mutex::new(None::<u32>), Condvar::new()));
+        let producer = {
+            let shared = shared.clone();
+            thread::spawn(move || {
+                *shared.0.lock() = Some(1);
+                shared.1.notify_one();
+            })
+        };
+        let mut item = shared.0.lock();
+        if item.is_none() {
+            item = shared.1.wait_until(item, &mut Deadline::never());
+        }
+        assert_eq!(item.take(), Some(1), "woken with nothing to take");
+        drop(item);
+        producer.join().unwrap();
+    }
+
+    #[test]
+    fn a_wait_that_trusts_its_wake_up_is_refuted_only_with_spurious_wake_ups() {
+        Check::new().run(take_after_one_wait).expect(Verdict::Holds);
+        let report = Check::new()
+            .spurious_wakeups()
+            .run(take_after_one_wait)
+            .expect(Verdict::Violated);
+        let ending = &report.counterexample.as_ref().unwrap().ending;
+        assert!(ending.contains("woken with nothing to take"), "{report}");
+    }
+}

@@ -12,5 +12,6 @@ mod lock;
 mod queue;
 mod rlock;
 mod semaphore;
+mod spurious;
 mod timeouts;
 mod verdicts;

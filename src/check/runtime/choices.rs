@@ -28,6 +28,8 @@ struct Choices {
     widths: Vec<u64>,
     /// A random state for choices that are not scripted.
     seed: u64,
+    /// Whether a facade wait may wake without a notify: a choice each time one could.
+    spurious_wakeups: bool,
 }
 
 std::thread_local! {
@@ -46,10 +48,18 @@ fn random_seed() -> u64 {
 
 /// Starts an exploration with `script`. `scripted`: the choices follow scripts (an exhaustive
 /// or in-order search, or one pruned by `astray`); otherwise they are drawn at random, from
-/// `seed` if one is given.
-pub(crate) fn begin(script: Vec<u64>, scripted: bool, seed: Option<u64>, astray: Option<Astray>) {
+/// `seed` if one is given. `spurious_wakeups`: a facade wait may wake without a notify, a
+/// choice of its own ([`spurious_wakeup`]).
+pub(crate) fn begin(
+    script: Vec<u64>,
+    scripted: bool,
+    seed: Option<u64>,
+    astray: Option<Astray>,
+    spurious_wakeups: bool,
+) {
     CHOICES.with(|c| {
         let mut c = c.borrow_mut();
+        c.spurious_wakeups = spurious_wakeups;
         c.scripted = scripted && cfg!(any(loom, shuttle));
         c.astray = astray;
         if let Some(seed) = seed {
@@ -72,7 +82,15 @@ pub(crate) fn end() {
         let mut c = c.borrow_mut();
         c.scripted = false;
         c.astray = None;
+        c.spurious_wakeups = false;
     });
+}
+
+/// Whether the facade wait about to block wakes at once without a notify, as a spurious
+/// wake-up: always false unless the exploration explores them, and then a choice of two.
+#[cfg(any(loom, shuttle))]
+pub(crate) fn spurious_wakeup() -> bool {
+    CHOICES.with(|c| c.borrow().spurious_wakeups) && choose(2) == 1
 }
 
 /// The scripts that extend `script` by one later choice.

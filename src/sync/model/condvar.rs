@@ -10,7 +10,7 @@ use super::deadline::{Deadline, When};
 use super::mutex::MutexGuard;
 use super::slot::{Ending, Slot};
 use super::timer::Timer;
-use super::{clock, unpoison};
+use super::{choices, clock, unpoison};
 
 /// The condition variable of the facade, for the checkers. Its timed waits may time out, at any
 /// point; see the [backend's docs](super).
@@ -32,12 +32,25 @@ impl Condvar {
 
     /// Waits once: until notified, or until `deadline`, which is marked passed if this wait
     /// timed out. A passed deadline returns at once.
+    ///
+    /// In a check that explores spurious wake-ups
+    /// ([`Check::spurious_wakeups`](crate::check::Check::spurious_wakeups)), the first wait of
+    /// each call may also let go of the mutex and take it back without a notify, as a
+    /// condition variable may: a random choice the search explores both ways.
     pub(crate) fn wait_until<'a, T>(
         &self,
         mut guard: MutexGuard<'a, T>,
         deadline: &mut Deadline,
     ) -> MutexGuard<'a, T> {
-        let (timer, at) = match &mut deadline.0 {
+        if !deadline.woke_spuriously
+            && !matches!(deadline.when, When::Passed)
+            && choices::spurious_wakeup()
+        {
+            deadline.woke_spuriously = true;
+            guard.relock();
+            return guard;
+        }
+        let (timer, at) = match &mut deadline.when {
             When::Passed => return guard,
             When::Never => (None, None),
             When::Timed(timer) => (
@@ -49,7 +62,7 @@ impl Condvar {
         let slot = Arc::new(Slot::new(timer.is_some() || at.is_some()));
         if let Some(timer) = &timer {
             if !timer.watch(&slot) {
-                deadline.0 = When::Passed;
+                deadline.when = When::Passed;
                 return guard;
             }
         }
@@ -63,7 +76,7 @@ impl Condvar {
         if slot.ending() == Ending::TimedOut {
             // Still queued: take it out, so no notify is spent on it.
             self.slots().retain(|queued| !Arc::ptr_eq(queued, &slot));
-            deadline.0 = When::Passed;
+            deadline.when = When::Passed;
         }
         guard
     }

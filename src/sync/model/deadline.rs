@@ -8,9 +8,15 @@ use super::clock;
 use super::timer::Timer;
 
 /// When a timed wait gives up: never, already, when the call's timer fires, or at a time on the
-/// virtual clock.
+/// virtual clock. One call's deadline also remembers whether one of its waits has woken
+/// without a notify (see [`Condvar::wait_until`](super::condvar::Condvar::wait_until)).
 #[derive(Debug)]
-pub(crate) struct Deadline(pub(super) When);
+pub(crate) struct Deadline {
+    pub(super) when: When,
+    /// A wait of this call has returned without a notify, as a spurious wake-up: the call's
+    /// later waits do not, so that its waits end.
+    pub(super) woke_spuriously: bool,
+}
 
 #[derive(Debug)]
 pub(super) enum When {
@@ -25,10 +31,17 @@ pub(super) enum When {
 }
 
 impl Deadline {
+    fn at(when: When) -> Self {
+        Self {
+            when,
+            woke_spuriously: false,
+        }
+    }
+
     /// A wait without a timeout.
     #[inline]
     pub(crate) fn never() -> Self {
-        Self(When::Never)
+        Self::at(When::Never)
     }
 
     /// The deadline of a wait for at most `timeout`, starting now. A zero timeout has passed
@@ -36,14 +49,14 @@ impl Deadline {
     #[inline]
     pub(crate) fn after(timeout: Duration) -> Self {
         if timeout.is_zero() {
-            return Self(When::Passed);
+            return Self::at(When::Passed);
         }
         match clock::virtual_now() {
             Some(now) => match now.checked_add(timeout) {
-                Some(at) => Self(When::Virtual(at)),
-                None => Self(When::Never),
+                Some(at) => Self::at(When::Virtual(at)),
+                None => Self::at(When::Never),
             },
-            None => Self(When::Timed(None)),
+            None => Self::at(When::Timed(None)),
         }
     }
 
@@ -56,14 +69,14 @@ impl Deadline {
     /// Whether the deadline has passed. Once it has, it stays passed.
     #[inline]
     pub(crate) fn passed(&mut self) -> bool {
-        let passed = match &self.0 {
+        let passed = match &self.when {
             When::Passed => return true,
             When::Never => false,
             When::Timed(timer) => timer.as_ref().is_some_and(|timer| timer.fired()),
             When::Virtual(at) => clock::now() >= *at,
         };
         if passed {
-            self.0 = When::Passed;
+            self.when = When::Passed;
         }
         passed
     }

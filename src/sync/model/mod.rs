@@ -38,7 +38,7 @@ use ::loom as rt;
 use ::shuttle as rt;
 
 // The checker's per-execution runtime: the virtual clock and the record.
-use crate::check::runtime::{clock, record};
+use crate::check::runtime::{choices, clock, record};
 
 mod condvar;
 mod deadline;

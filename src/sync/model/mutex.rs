@@ -17,6 +17,14 @@ pub struct MutexGuard<'a, T> {
     pub(super) guard: Option<rt::sync::MutexGuard<'a, T>>,
 }
 
+impl<T> MutexGuard<'_, T> {
+    /// Lets go of the lock and takes it back: other threads may take it in between.
+    pub(super) fn relock(&mut self) {
+        drop(self.guard.take());
+        self.guard = Some(unpoison(self.mutex.0.lock()));
+    }
+}
+
 impl<T> Mutex<T> {
     /// A new unlocked mutex holding `value`.
     pub fn new(value: T) -> Self {
