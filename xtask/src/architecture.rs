@@ -147,24 +147,13 @@ fn paths(module: &[String], text: &str) -> Vec<Vec<String>> {
             .cloned()
             .chain(inline.iter().map(|(name, _)| name.clone()))
             .collect();
-        if trimmed.starts_with("use ")
-            || trimmed.starts_with("pub use ")
-            || trimmed.starts_with("pub(crate) use ")
-            || !statement.is_empty()
-        {
-            statement.push_str(trimmed);
-            statement.push(' ');
-            if trimmed.ends_with(';') {
-                let tree = statement
-                    .split_once("use ")
-                    .map(|(_, tree)| tree)
-                    .unwrap_or("");
-                for path in use_tree(tree.trim_end_matches([';', ' '])) {
+        if starts_use(trimmed) || !statement.is_empty() {
+            if let Some(tree) = read_use(&mut statement, trimmed) {
+                for path in use_tree(&tree) {
                     if let Some(path) = absolute(&here, &path) {
                         found.push(path);
                     }
                 }
-                statement.clear();
             }
         } else {
             for path in inline_paths(&code) {
@@ -176,6 +165,29 @@ fn paths(module: &[String], text: &str) -> Vec<Vec<String>> {
         count_braces(&code, &mut depth, &mut inline, &mut in_test);
     }
     found
+}
+
+/// Whether a line of code starts a `use` declaration.
+fn starts_use(trimmed: &str) -> bool {
+    ["use ", "pub use ", "pub(crate) use ", "pub(super) use "]
+        .iter()
+        .any(|s| trimmed.starts_with(s))
+}
+
+/// Adds a line of a `use` declaration to `statement`; once the declaration ends, its tree
+/// (what follows `use`, without the `;`), and `statement` is empty again.
+fn read_use(statement: &mut String, trimmed: &str) -> Option<String> {
+    statement.push_str(trimmed);
+    statement.push(' ');
+    if !trimmed.ends_with(';') {
+        return None;
+    }
+    let tree = statement
+        .split_once("use ")
+        .map(|(_, tree)| tree.trim_end_matches([';', ' ']).to_owned())
+        .unwrap_or_default();
+    statement.clear();
+    Some(tree)
 }
 
 /// The names a module imports, each with the paths it may stand for (one per `cfg`).
@@ -196,18 +208,9 @@ fn imported_names(
     for line in text.lines() {
         let code = strip_comment(line);
         let trimmed = code.trim();
-        let starts = ["use ", "pub use ", "pub(crate) use ", "pub(super) use "]
-            .iter()
-            .any(|s| trimmed.starts_with(s));
-        if depth == 0 && (starts || !statement.is_empty()) {
-            statement.push_str(trimmed);
-            statement.push(' ');
-            if trimmed.ends_with(';') {
-                let tree = statement
-                    .split_once("use ")
-                    .map(|(_, tree)| tree)
-                    .unwrap_or("");
-                for (name, path) in named_use_tree(tree.trim_end_matches([';', ' '])) {
+        if depth == 0 && (starts_use(trimmed) || !statement.is_empty()) {
+            if let Some(tree) = read_use(&mut statement, trimmed) {
+                for (name, path) in named_use_tree(&tree) {
                     let resolved: Vec<Vec<String>> = match absolute(module, &path) {
                         Some(path) => vec![path],
                         None => {
@@ -230,7 +233,6 @@ fn imported_names(
                     };
                     names.entry(name).or_default().extend(resolved);
                 }
-                statement.clear();
             }
             continue;
         }
