@@ -331,6 +331,7 @@ impl Check {
             self.runs
         };
         let mut stop = Stop::Completed;
+        let quiet = super::panics::Quiet::new();
         for _ in 0..runs {
             let body = Arc::clone(&body);
             let found = Arc::clone(&found);
@@ -345,6 +346,7 @@ impl Check {
                 break;
             }
         }
+        drop(quiet);
         let elapsed = control.started.elapsed();
         let executions = self.progress.load(Ordering::Relaxed);
         let Found {
@@ -391,13 +393,20 @@ impl Check {
                 };
                 (verdict, Some(counterexample))
             }
-            Stop::Panicked { message, steps } => {
+            Stop::Panicked {
+                message,
+                location,
+                steps,
+            } => {
                 *outcomes.entry("panicked".to_owned()).or_insert(0) += 1;
                 let counterexample = Counterexample {
                     execution: executions,
                     timed,
                     steps,
-                    ending: format!("panicked: {message}"),
+                    ending: match location {
+                        Some(at) => format!("panicked at {at}: {message}"),
+                        None => format!("panicked: {message}"),
+                    },
                 };
                 (Verdict::Violated, Some(counterexample))
             }
@@ -538,6 +547,7 @@ impl Check {
         }
         Stop::Panicked {
             message,
+            location: super::panics::last_location(),
             steps: record::steps(),
         }
     }
@@ -601,6 +611,8 @@ enum Stop {
     Panicked {
         /// The panic message.
         message: String,
+        /// Where it panicked (`file:line:column`), if the panic hook saw it.
+        location: Option<String>,
         /// The steps of that execution, in order.
         steps: Vec<Step>,
     },

@@ -71,11 +71,14 @@
 //! - `report`: the [`Report`], its [`Verdict`] and [`Counterexample`], and their rendering;
 //! - `diagnosis`: a stuck execution's wait-for graph turned into a deadlock or a hang, and its
 //!   sentence;
+//! - `panics`: the executions' panics kept off stderr (the report tells them), and where each
+//!   happened;
 //! - `runtime`: what one execution keeps while it runs (the record of who holds and waits for
 //!   what, the virtual clock, the random choices); it imports nothing else of the crate.
 
 mod builder;
 mod diagnosis;
+mod panics;
 mod report;
 pub(crate) mod runtime;
 mod scheduler;

@@ -338,7 +338,8 @@ fn a_failed_assertion_in_a_thread_is_a_violation_not_a_hang() {
         .expect(Verdict::Violated);
     let ending = &report.counterexample.as_ref().expect("the panic").ending;
     assert!(
-        ending.starts_with("panicked: ") && ending.contains("the invariant broke"),
+        ending.starts_with("panicked at tests/checked/lock.rs:")
+            && ending.contains("the invariant broke"),
         "{report}"
     );
 }

@@ -11,7 +11,7 @@ mod bounded_dfs;
 use super::report::Limit;
 use super::search::Search;
 
-pub(super) use imp::{limit_in, runner};
+pub(super) use imp::{install_panic_hooks, limit_in, runner};
 
 /// Each backend turns a search into a runnable check, or says why it cannot.
 type Run = Box<dyn FnOnce()>;
@@ -53,6 +53,9 @@ mod imp {
             Search::InOrder => Err("loom has no in-order schedule; use shuttle".to_owned()),
         }
     }
+
+    /// loom installs no panic hook of its own.
+    pub(crate) fn install_panic_hooks() {}
 
     /// The limit of loom's that a panic with `message` says an execution reached, if any.
     pub(crate) fn limit_in(message: &str, settings: Settings) -> Option<Limit> {
@@ -118,6 +121,15 @@ mod imp {
         }
     }
 
+    /// Installs shuttle's panic hook, which it otherwise installs at its first run: one
+    /// execution of an empty program.
+    pub(crate) fn install_panic_hooks() {
+        let mut config = Config::new();
+        config.silence_warnings = true;
+        config.failure_persistence = FailurePersistence::None;
+        Runner::new(DfsScheduler::new(Some(1), false), config).run(|| {});
+    }
+
     /// The limit of shuttle's that a panic with `message` says an execution reached, if any.
     pub(crate) fn limit_in(message: &str, settings: Settings) -> Option<Limit> {
         message
@@ -142,6 +154,9 @@ mod imp {
             Search::InOrder => Err("the in-order schedule needs --cfg shuttle".to_owned()),
         }
     }
+
+    /// Real threads have no checker to install a panic hook.
+    pub(crate) fn install_panic_hooks() {}
 
     /// Real threads have no limits of a checker's.
     pub(crate) fn limit_in(_message: &str, _settings: Settings) -> Option<Limit> {
