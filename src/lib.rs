@@ -15,7 +15,9 @@
 //! |--------------------------------------|--------------------------------------|
 //! | `threading.Lock()`                   | [`Lock`]                             |
 //! | `threading.RLock()`                  | [`RLock`]                            |
-//! | `threading.Condition()`              | [`Condition`] (owns its data)        |
+//! | `threading.Condition()`              | [`Condition`] (owns its data, not reentrant), or [`RLockCondition`] (reentrant, no data) |
+//! | `threading.Condition(lock)`          | [`Condvar::new(&mutex)`](Condvar::new), one per condition, on a [`Mutex`] that owns the data |
+//! | `threading.Condition(r_lock)`        | [`RLockCondition::with_lock`]        |
 //! | `threading.Event()`                  | [`Event`]                            |
 //! | `threading.Semaphore(n)`             | [`Semaphore`]                        |
 //! | `threading.BoundedSemaphore(n)`      | [`BoundedSemaphore`]                 |
@@ -61,7 +63,7 @@ mod rlock;
 mod semaphore;
 
 pub use barrier::Barrier;
-pub use condition::{Condition, ConditionGuard};
+pub use condition::{Condition, ConditionGuard, Condvar, Mutex, MutexGuard, RLockCondition};
 pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
 pub use event::Event;
 pub use lock::{Lock, LockGuard};
