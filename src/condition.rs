@@ -1,13 +1,34 @@
 //! `threading.Condition`: data behind a lock, and threads waiting until another thread
 //! notifies them of a change.
+//!
+//! Three shapes, as CPython builds its conditions:
+//! - [`Condition<T>`]: `threading.Condition()` with the data it guards, its own lock and one
+//!   condition, the common case;
+//! - [`Mutex<T>`] and [`Condvar`]: several conditions on one lock and one piece of data,
+//!   `threading.Condition(lock)` for each (as `queue.py` keeps `not_empty` and `not_full` on
+//!   one mutex, and a pthread program its condition variables);
+//! - [`RLockCondition`]: a condition on an [`RLock`](crate::RLock), reentrant as CPython's
+//!   default `Condition()` is, which therefore guards no data of its own.
+//!
+//! All three share one waiting discipline (`waits`): CPython's, with a queue of tickets.
 
-use std::collections::VecDeque;
+mod mutex;
+mod reentrant;
+mod waits;
+
+pub use mutex::{Condvar, Mutex, MutexGuard};
+pub use reentrant::RLockCondition;
+
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
-use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
+use crate::sync::{
+    Blocking, Condvar as RawCondvar, Deadline, Mutex as RawMutex, MutexGuard as RawGuard,
+};
 use crate::trace;
+
+use waits::{State, HELD, OWN};
 
 /// A condition variable that owns the data it guards, Python's `threading.Condition()`.
 ///
@@ -26,8 +47,13 @@ use crate::trace;
 ///
 /// **Not reentrant**, unlike CPython's default `Condition()`, whose lock is an `RLock`: a
 /// thread that calls [`lock`](Condition::lock) while it already holds the guard blocks
-/// forever, because two live guards would give two `&mut` to the same data. For the same
-/// reason a `Condition` cannot be built on an existing lock.
+/// forever, because two live guards would give two `&mut` to the same data. A condition on
+/// an `RLock` is an [`RLockCondition`], which guards no data for that reason.
+///
+/// A `Condition` has one lock and one condition. Several conditions on one lock and its data
+/// (CPython's `threading.Condition(lock)`, once per condition) are a [`Mutex`] and a
+/// [`Condvar`] per condition: see [`Condvar`] for a bounded buffer whose producers and
+/// consumers each wait on a condition of their own.
 ///
 /// A notify wakes every blocked waiter of the underlying condition variable and those not
 /// chosen go back to sleep, so with many waiters `notify(1)` costs more than it does in
@@ -56,10 +82,10 @@ use crate::trace;
 /// # }
 /// ```
 pub struct Condition<T> {
-    state: Mutex<State<T>>,
+    state: RawMutex<State<T>>,
     /// Notified (all its waiters) whenever `notify` takes a ticket off the queue; a waiter
     /// whose ticket is still queued goes back to sleep.
-    notified: Condvar,
+    notified: RawCondvar,
     /// The condition in the checker-build trace.
     id: trace::Id,
 }
@@ -67,52 +93,6 @@ pub struct Condition<T> {
 impl<T> trace::Sealed for Condition<T> {
     fn trace_id(&self) -> trace::Id {
         self.id
-    }
-}
-
-struct State<T> {
-    data: T,
-    queue: Tickets,
-}
-
-/// The waiters, in the order they started waiting, by ticket. Tickets only grow, so the queue
-/// is sorted: a waiter finds its own by binary search.
-struct Tickets {
-    next: u64,
-    waiting: VecDeque<u64>,
-}
-
-impl Tickets {
-    fn new() -> Self {
-        Self {
-            next: 0,
-            waiting: VecDeque::new(),
-        }
-    }
-
-    fn enqueue(&mut self) -> u64 {
-        let ticket = self.next;
-        self.next += 1;
-        self.waiting.push_back(ticket);
-        ticket
-    }
-
-    fn is_waiting(&self, ticket: u64) -> bool {
-        self.waiting.binary_search(&ticket).is_ok()
-    }
-
-    /// Removes a waiter that gives up.
-    fn cancel(&mut self, ticket: u64) {
-        if let Ok(at) = self.waiting.binary_search(&ticket) {
-            self.waiting.remove(at);
-        }
-    }
-
-    /// Takes up to `n` tickets off the front; returns how many.
-    fn wake(&mut self, n: usize) -> usize {
-        let n = n.min(self.waiting.len());
-        self.waiting.drain(..n);
-        n
     }
 }
 
@@ -136,20 +116,15 @@ impl Tickets {
 pub struct ConditionGuard<'a, T> {
     condition: &'a Condition<T>,
     /// `None` only while a wait has handed the lock to the condition variable.
-    guard: Option<MutexGuard<'a, State<T>>>,
+    guard: Option<RawGuard<'a, State<T>>>,
 }
-
-const HELD: &str = "a condition guard holds its lock except inside wait";
 
 impl<T> Condition<T> {
     /// A new condition guarding `data` (Python: `threading.Condition()`).
     pub fn new(data: T) -> Self {
         Self {
-            state: Mutex::new(State {
-                data,
-                queue: Tickets::new(),
-            }),
-            notified: Condvar::new(),
+            state: RawMutex::new(State::new(data)),
+            notified: RawCondvar::new(),
             id: trace::Id::new("Condition"),
         }
     }
@@ -157,25 +132,16 @@ impl<T> Condition<T> {
     /// Blocks until the lock is held, and returns the guard (Python: `with cond:`).
     /// Not reentrant: see the [type docs](Condition).
     pub fn lock(&self) -> ConditionGuard<'_, T> {
-        let guard = match self.state.try_lock() {
-            Some(guard) => guard,
-            None => {
-                trace::blocking(self.id, "acquire");
-                self.state.lock()
-            }
-        };
-        trace::acquired(self.id, "acquire");
         ConditionGuard {
             condition: self,
-            guard: Some(guard),
+            guard: Some(waits::lock(&self.state, self.id)),
         }
     }
 
     /// The guard if the lock is free now, `None` if another thread holds it
     /// (Python: `cond.acquire(blocking=False)`).
     pub fn try_lock(&self) -> Option<ConditionGuard<'_, T>> {
-        let guard = self.state.try_lock()?;
-        trace::acquired(self.id, "acquire");
+        let guard = waits::try_lock(&self.state, self.id)?;
         Some(ConditionGuard {
             condition: self,
             guard: Some(guard),
@@ -242,49 +208,28 @@ impl<T> ConditionGuard<'_, T> {
 
     /// Waits until notified or until `deadline`; returns whether this thread was notified.
     fn wait_until(&mut self, deadline: &mut Deadline) -> bool {
-        if deadline.passed() {
-            return false;
-        }
         let condition = self.condition;
-        let mut guard = self.guard.take().expect(HELD);
-        let ticket = guard.queue.enqueue();
-        trace::released(condition.id, "release");
-        let (mut guard, notified) = wait_for(
+        waits::wait(
+            &mut self.guard,
             &condition.notified,
-            guard,
-            deadline,
+            OWN,
+            condition.id,
             Blocking::on(condition, "wait"),
-            None,
-            |state| (!state.queue.is_waiting(ticket)).then_some(()),
-        );
-        if notified.is_none() {
-            // Timed out and not notified: leave the queue, so that a later notify goes to a
-            // thread still waiting.
-            guard.queue.cancel(ticket);
-        }
-        trace::acquired(condition.id, "reacquire");
-        self.guard = Some(guard);
-        notified.is_some()
+            deadline,
+        )
     }
 
     /// Wakes at most `n` of the threads waiting now, those that have waited longest first
     /// (Python: `cond.notify(n)`). With nobody waiting, or `n = 0`, it does nothing.
     pub fn notify(&mut self, n: usize) {
-        let woken = self.state().queue.wake(n);
-        self.woke(woken);
+        let condition = self.condition;
+        let state = self.state();
+        waits::notify(&mut state.queue, &condition.notified, OWN, n, condition.id);
     }
 
     /// Wakes every thread waiting now (Python: `cond.notify_all()`).
     pub fn notify_all(&mut self) {
-        let woken = self.state().queue.wake(usize::MAX);
-        self.woke(woken);
-    }
-
-    fn woke(&self, woken: usize) {
-        trace::step_on(self.condition.id, "notify", format_args!("(woke {woken})"));
-        if woken > 0 {
-            self.condition.notified.notify_all();
-        }
+        self.notify(usize::MAX);
     }
 }
 
@@ -308,11 +253,7 @@ impl<T> DerefMut for ConditionGuard<'_, T> {
 impl<T> Drop for ConditionGuard<'_, T> {
     fn drop(&mut self) {
         if let Some(guard) = self.guard.take() {
-            let condition = self.condition;
-            crate::sync::release_in_drop(move || {
-                trace::released(condition.id, "release");
-                drop(guard);
-            });
+            waits::release(guard, self.condition.id);
         }
     }
 }
@@ -329,7 +270,7 @@ impl<T: fmt::Debug> fmt::Debug for Condition<T> {
         match self.state.try_lock() {
             Some(state) => s
                 .field("data", &state.data)
-                .field("waiters", &state.queue.waiting.len()),
+                .field("waiters", &state.queue.len()),
             None => s.field("data", &format_args!("<locked>")),
         };
         s.finish()

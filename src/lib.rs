@@ -15,7 +15,9 @@
 //! |--------------------------------------|--------------------------------------|
 //! | `threading.Lock()`                   | [`Lock`]                             |
 //! | `threading.RLock()`                  | [`RLock`]                            |
-//! | `threading.Condition()`              | [`Condition`] (owns its data)        |
+//! | `threading.Condition()`              | [`Condition`] (owns its data, not reentrant), or [`RLockCondition`] (reentrant, no data) |
+//! | `threading.Condition(lock)`          | [`Condvar::new(&mutex)`](Condvar::new), one per condition, on a [`Mutex`] that owns the data |
+//! | `threading.Condition(r_lock)`        | [`RLockCondition::with_lock`]        |
 //! | `threading.Event()`                  | [`Event`]                            |
 //! | `threading.Semaphore(n)`             | [`Semaphore`]                        |
 //! | `threading.BoundedSemaphore(n)`      | [`BoundedSemaphore`]                 |
@@ -58,7 +60,7 @@ mod rlock;
 mod semaphore;
 
 pub use barrier::Barrier;
-pub use condition::{Condition, ConditionGuard};
+pub use condition::{Condition, ConditionGuard, Condvar, Mutex, MutexGuard, RLockCondition};
 pub use error::{BrokenBarrierError, PartiesError, ReleaseError};
 pub use event::Event;
 pub use lock::{Lock, LockGuard};
@@ -77,6 +79,9 @@ const _: () = {
     send_sync::<Condition<u32>>();
     send_sync::<Condition<std::cell::Cell<u32>>>();
     sync::<ConditionGuard<'static, u32>>();
+    send_sync::<Mutex<std::cell::Cell<u32>>>();
+    send_sync::<Condvar>();
+    send_sync::<RLockCondition>();
     send_sync::<Event>();
     send_sync::<Semaphore>();
     send_sync::<BoundedSemaphore>();

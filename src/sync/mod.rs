@@ -10,7 +10,8 @@
 //!
 //! What a checked program needs is public, the same in every configuration:
 //! - [`thread`]: `spawn`, `Builder`, `JoinHandle`, `current`, `yield_now`, `sleep`,
-//! - [`atomic`]: `AtomicBool`, `AtomicUsize`, `Ordering`, which the checkers explore,
+//! - [`atomic`]: `AtomicBool` and the integer atomics of every width, `Ordering`, which the
+//!   checkers explore,
 //! - [`Arc`] (std's, in every configuration),
 //! - [`time`]: the clock as the program sees it; [`random`]: choices the checkers explore.
 //!

@@ -11,10 +11,13 @@
 //!
 //! Run with `--nocapture` to see each model's execution count and time.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
+use threadproof::check::{Checker, Verdict};
+use threadproof::sync::atomic::{AtomicBool, Ordering};
 use threadproof::sync::thread::JoinHandle;
-use threadproof::{trace, Condition};
+use threadproof::{trace, Condition, Condvar, Mutex, RLockCondition};
 
 use crate::common::{self, assert_passed, check, spawn};
 
@@ -200,4 +203,217 @@ fn try_lock_racing_a_holder_gets_the_guard_or_none() {
         assert_eq!(counter.into_inner(), 2, "both changes are there");
         outcome.to_owned()
     });
+}
+
+// ---- Conditions that share a lock ---------------------------------------------------------
+
+/// A bounded buffer as `queue.py` and pthread programs write it: one mutex over the items, and
+/// two conditions on it, `not_empty` for consumers and `not_full` for producers. Each side wakes
+/// one thread of the other side (`notify(1)`): a wake-up can only reach a thread that waits for
+/// what just happened.
+struct Buffer {
+    items: Mutex<VecDeque<u32>>,
+    not_empty: Condvar,
+    not_full: Condvar,
+    capacity: usize,
+}
+
+impl Buffer {
+    fn new(capacity: usize) -> Arc<Self> {
+        let items = Mutex::new(VecDeque::new());
+        let buffer = Arc::new(Self {
+            not_empty: Condvar::new(&items),
+            not_full: Condvar::new(&items),
+            items,
+            capacity,
+        });
+        trace::label(&buffer.items, "mutex");
+        trace::label(&buffer.not_empty, "not_empty");
+        trace::label(&buffer.not_full, "not_full");
+        buffer
+    }
+
+    fn put(&self, item: u32) {
+        let mut items = self.items.lock();
+        while items.len() == self.capacity {
+            self.not_full.wait(&mut items);
+        }
+        items.push_back(item);
+        assert!(items.len() <= self.capacity, "over capacity: {:?}", *items);
+        self.not_empty.notify(&mut items, 1);
+    }
+
+    fn get(&self) -> u32 {
+        let mut items = self.items.lock();
+        while items.is_empty() {
+            self.not_empty.wait(&mut items);
+        }
+        let item = items.pop_front().expect("not empty");
+        self.not_full.notify(&mut items, 1);
+        item
+    }
+}
+
+/// One producer puts 1 and 2 into a buffer of one; two consumers take one each. With one
+/// condition and `notify(1)` this program hangs (the guide's first program); with a condition
+/// for each side it delivers both items in every interleaving, each exactly once.
+#[test]
+fn c28_a_bounded_buffer_with_two_conditions_on_one_mutex_delivers_every_item_shuttle_bounded_4() {
+    let report = check(None, SHUTTLE_BOUND)
+        .run_claim(
+            || {
+                let buffer = Buffer::new(1);
+                let consumers: Vec<_> = (1..=2)
+                    .map(|id| {
+                        let buffer = buffer.clone();
+                        spawn(&format!("Consumer-{id}"), move || buffer.get())
+                    })
+                    .collect();
+                let producer = {
+                    let buffer = buffer.clone();
+                    spawn("Producer", move || {
+                        buffer.put(1);
+                        buffer.put(2);
+                    })
+                };
+                producer.join().unwrap();
+                let mut got: Vec<u32> = consumers.into_iter().map(|c| c.join().unwrap()).collect();
+                got.sort_unstable();
+                assert!(buffer.items.lock().is_empty());
+                format!("{got:?}")
+            },
+            |got| got == "[1, 2]",
+        )
+        .expect(Verdict::Holds);
+    assert_passed("bounded buffer, two conditions", &report);
+    assert_eq!(
+        report.is_proof(),
+        Checker::CURRENT == Checker::Loom,
+        "{report}"
+    );
+}
+
+/// What the threads of [`c28_a_notify_on_one_condvar_never_wakes_another_conditions_waiter`]
+/// share under the mutex.
+#[derive(Default)]
+struct Notified {
+    /// How many waiters have entered their wait.
+    entered: usize,
+    a: bool,
+    b: bool,
+}
+
+/// Three conditions on one mutex: `Thread-1` waits on `a` and `Thread-2` on `b`, and each
+/// counts itself in on `entered` first, on which the main thread waits for both. `notify_all` on
+/// `a` wakes `Thread-1` only: `Thread-2` comes back only after `b` is notified, in every
+/// interleaving, or its assertion fails.
+#[test]
+fn c28_a_notify_on_one_condvar_never_wakes_another_conditions_waiter_shuttle_bounded_4() {
+    let run = check(None, SHUTTLE_BOUND).run(|| {
+        let mutex = Mutex::new(Notified::default());
+        let conds = [(); 3].map(|()| Condvar::new(&mutex));
+        let shared = Arc::new((mutex, conds));
+        for (cond, name) in shared.1.iter().zip(["a", "b", "entered"]) {
+            trace::label(cond, name);
+        }
+        let waiter = |name: &str, on_b: bool| {
+            let shared = shared.clone();
+            spawn(name, move || {
+                let (mutex, [a, b, entered]) = &*shared;
+                let mut notified = mutex.lock();
+                notified.entered += 1;
+                entered.notify_all(&mut notified);
+                if on_b {
+                    b.wait(&mut notified);
+                    assert!(notified.b, "Thread-2 woke before b was notified");
+                } else {
+                    a.wait(&mut notified);
+                    assert!(notified.a, "Thread-1 woke before a was notified");
+                }
+            })
+        };
+        let first = waiter("Thread-1", false);
+        let second = waiter("Thread-2", true);
+        let (mutex, [a, b, entered]) = &*shared;
+        let mut notified = mutex.lock();
+        entered.wait_for(&mut notified, |n| n.entered == 2);
+        notified.a = true;
+        a.notify_all(&mut notified);
+        assert_eq!(b.waiters(&notified), 1, "b's waiter is still waiting");
+        drop(notified);
+        first.join().unwrap();
+        let mut notified = mutex.lock();
+        notified.b = true;
+        b.notify(&mut notified, 1);
+        drop(notified);
+        second.join().unwrap();
+    });
+    assert_passed("notify one condvar of three", &run);
+}
+
+/// A condition on an `RLock`, waited on from two levels of it: the wait lets go of both (or
+/// the notifier could never take the lock), and returns holding both again, in every
+/// interleaving. The state is an atomic, read and written with the lock held.
+#[test]
+fn rlock_condition_wait_for_at_two_levels_sees_the_state_that_notified_it_shuttle_bounded_4() {
+    let run = check(None, SHUTTLE_BOUND).run(|| {
+        let cond = Arc::new(RLockCondition::new());
+        let ready = Arc::new(AtomicBool::new(false));
+        trace::label(&*cond, "cond");
+        trace::label(&**cond.r_lock(), "r_lock");
+        let notifier = {
+            let (cond, ready) = (cond.clone(), ready.clone());
+            spawn("Thread-1", move || {
+                let held = cond.lock();
+                ready.store(true, Ordering::Relaxed);
+                cond.notify(&held, 1);
+            })
+        };
+        let outer = cond.lock();
+        let inner = cond.lock();
+        cond.wait_for(&inner, || ready.load(Ordering::Relaxed));
+        assert_eq!(cond.r_lock().recursion_count(), 2);
+        drop((inner, outer));
+        assert!(!cond.r_lock().is_owned());
+        notifier.join().unwrap();
+    });
+    assert_passed("RLockCondition wait_for at two levels", &run);
+}
+
+/// The trace names a `Condvar` and its `Mutex` apart: a producer that puts three items into a
+/// buffer of one, with one item taken, hangs in its wait on `not_full`, and the counterexample
+/// shows the wait releasing `mutex` and blocking on `not_full`.
+#[test]
+fn a_producer_left_without_a_consumer_hangs_in_its_wait_on_not_full_shuttle_bounded_4() {
+    let report = check(None, SHUTTLE_BOUND)
+        .run(|| {
+            let buffer = Buffer::new(1);
+            let producer = {
+                let buffer = buffer.clone();
+                spawn("Producer", move || {
+                    (1..=3).for_each(|item| buffer.put(item))
+                })
+            };
+            assert_eq!(buffer.get(), 1);
+            producer.join().unwrap();
+        })
+        .expect(Verdict::Hangs);
+    let counterexample = report.counterexample.as_ref().expect("a hang");
+    assert!(
+        counterexample
+            .ending
+            .contains("Producer is blocked in `wait not_full`"),
+        "{report}"
+    );
+    let actions: Vec<&str> = counterexample
+        .steps
+        .iter()
+        .filter(|step| step.thread == "Producer")
+        .map(|step| step.action.as_str())
+        .collect();
+    assert!(
+        actions.ends_with(&["acquire mutex", "release mutex", "wait not_full"]),
+        "{report}"
+    );
+    assert!(actions.contains(&"notify not_empty (woke 0)"), "{report}");
 }
