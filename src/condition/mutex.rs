@@ -403,11 +403,13 @@ impl Condvar {
     /// If `guard` is of another mutex than this condition's.
     ///
     /// ```
+    /// # threadproof::check::Check::new().runs(1).run(|| {
     /// use threadproof::{Condvar, Mutex};
     ///
     /// let items = Mutex::new(Vec::<u32>::new());
     /// let not_empty = Condvar::new(&items);
     /// assert_eq!(not_empty.waiters(&items.lock()), 0);
+    /// # }).expect(threadproof::check::Verdict::Holds);
     /// ```
     #[track_caller]
     pub fn waiters<T>(&self, guard: &MutexGuard<'_, T>) -> usize {
