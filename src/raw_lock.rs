@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::raw_atomic::{AtomicUsize, Ordering};
 use crate::sync::{spin, wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
 use crate::trace;
 
@@ -174,7 +174,7 @@ mod tests {
 
     use super::{RawLock, CONTENDED, LOCKED, UNLOCKED};
     use crate::check::{Check, Checker, Report, Search, Verdict};
-    use crate::sync::atomic::Ordering;
+    use crate::sync::raw_atomic::Ordering;
     use crate::sync::thread::{self, JoinHandle};
     use crate::sync::Arc;
 

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use crate::raw_lock::RawLock;
-use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::raw_atomic::{AtomicUsize, Ordering};
 use crate::sync::thread;
 use crate::trace;
 use crate::ReleaseError;

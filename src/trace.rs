@@ -2,8 +2,10 @@
 //! and who waits for what.
 //!
 //! Under `--cfg loom` or `--cfg shuttle` the primitives report here when a thread acquires,
-//! releases, starts or stops waiting; programs add their own steps with [`step`] and name their
-//! primitives with [`label`]. When an execution stops with every thread waiting, [`blocked`]
+//! releases, starts or stops waiting, and every operation on a
+//! [`sync::atomic`](crate::sync::atomic) value is a step (`read x` → `3`, `write x` → `2`,
+//! `x.fetch_add(1)` → `2`); programs add their own steps with [`step`] and name their
+//! primitives and atomics with [`label`]. When an execution stops with every thread waiting, [`blocked`]
 //! tells which threads were stuck, on what, and what they held: the wait-for graph, from this
 //! crate's own record.
 //!
@@ -23,7 +25,8 @@ use crate::sync::thread::token;
 pub use crate::check::runtime::record::Blocked;
 pub(crate) use crate::check::runtime::record::{Id, Sealed};
 
-/// A primitive the trace can name: every primitive of this crate. See [`label`].
+/// A primitive the trace can name: every primitive of this crate, and the atomics of
+/// [`sync::atomic`](crate::sync::atomic). See [`label`].
 pub trait Traced: Sealed {}
 
 impl<T: Sealed + ?Sized> Traced for T {}

@@ -327,7 +327,9 @@ fn tried_updates(checks: bool) -> Updates {
     let lock = Arc::new(Lock::new());
     trace::label(&*lock, "lock");
     let count = Arc::new(AtomicUsize::new(0));
+    trace::label(&*count, "count");
     let acquired = Arc::new(AtomicUsize::new(0));
+    trace::label(&*acquired, "acquired");
     let threads: Vec<_> = (0..2)
         .map(|_| {
             let (lock, count, acquired) = (lock.clone(), count.clone(), acquired.clone());
@@ -338,9 +340,7 @@ fn tried_updates(checks: bool) -> Updates {
                 }
                 if got || !checks {
                     let read = count.load(Ordering::SeqCst);
-                    trace::step("read count", read);
                     count.store(read + 1, Ordering::SeqCst);
-                    trace::step("write count", read + 1);
                 }
                 if got {
                     lock.release().expect("held");

@@ -11,16 +11,16 @@
 //! let report = Check::new().run_claim(
 //!     || {
 //!         let count = Arc::new(AtomicUsize::new(0));
+//!         // Each load and store is a row of the counterexample's table: `read count`, `0`.
+//!         trace::label(&*count, "count");
 //!         let other = {
 //!             let count = count.clone();
 //!             thread::spawn(move || {
 //!                 let read = count.load(Ordering::SeqCst);
-//!                 trace::step("read count", read); // a row of the counterexample's table
 //!                 count.store(read + 1, Ordering::SeqCst);
 //!             })
 //!         };
 //!         let read = count.load(Ordering::SeqCst);
-//!         trace::step("read count", read);
 //!         count.store(read + 1, Ordering::SeqCst);
 //!         other.join().unwrap();
 //!         count.load(Ordering::SeqCst)

@@ -13,6 +13,12 @@
 //! logical ones. The examples run in every configuration: each is a [`Check`] of a program
 //! that uses the atomic (on real threads a stress test, under a checker every interleaving).
 //!
+//! In a checker build every operation is also a step of the execution's trace, shown in a
+//! counterexample's table: `read x` with the value read, `write x` with the value stored,
+//! `x.fetch_add(1)` with the value before. An atomic is named by its
+//! [`label`](crate::trace::label), or by its kind and number (`AtomicUsize#2`). On real
+//! threads nothing is recorded, at no cost.
+//!
 //! ```
 //! use threadproof::check::{Check, Verdict};
 //! use threadproof::sync::atomic::{AtomicI32, Ordering};
@@ -42,6 +48,8 @@ use std::fmt;
 pub use std::sync::atomic::Ordering;
 
 use super::backend::atomic as backend;
+use super::thread::token;
+use crate::check::runtime::record::{self, Id, Sealed};
 
 /// Defines the atomic type `$name`, a `$value` shared between threads, as a wrapper of the
 /// backend's type of that name, with the operations every atomic type has, each documented
@@ -64,7 +72,18 @@ macro_rules! atomic_type {
         #[doc = concat!("assert_eq!(format!(\"{x:?}\"), format!(\"{:?}\", ", $b, "));")]
         /// # }).expect(threadproof::check::Verdict::Holds);
         /// ```
-        pub struct $name(backend::$name);
+        pub struct $name {
+            inner: backend::$name,
+            /// The atomic in the trace: a checker build records each operation on it.
+            id: Id,
+        }
+
+        impl Sealed for $name {
+            #[inline(always)]
+            fn trace_id(&self) -> Id {
+                self.id
+            }
+        }
 
         impl $name {
             /// A new atomic holding `value`.
@@ -80,7 +99,10 @@ macro_rules! atomic_type {
             /// ```
             #[inline]
             pub fn new(value: $value) -> Self {
-                Self(backend::$name::new(value))
+                Self {
+                    inner: backend::$name::new(value),
+                    id: Id::new(stringify!($name)),
+                }
             }
 
             /// Loads the value.
@@ -95,7 +117,9 @@ macro_rules! atomic_type {
             /// ```
             #[inline]
             pub fn load(&self, order: Ordering) -> $value {
-                self.0.load(order)
+                let value = self.inner.load(order);
+                self.record(|name| format!("read {name}"), &value);
+                value
             }
 
             /// Stores `value`.
@@ -111,7 +135,8 @@ macro_rules! atomic_type {
             /// ```
             #[inline]
             pub fn store(&self, value: $value, order: Ordering) {
-                self.0.store(value, order);
+                self.inner.store(value, order);
+                self.record(|name| format!("write {name}"), &value);
             }
 
             /// Stores `value` and returns the previous value.
@@ -127,7 +152,9 @@ macro_rules! atomic_type {
             /// ```
             #[inline]
             pub fn swap(&self, value: $value, order: Ordering) -> $value {
-                self.0.swap(value, order)
+                let previous = self.inner.swap(value, order);
+                self.record(|name| format!("{name}.swap({value:?})"), &previous);
+                previous
             }
 
             /// Stores `new` if the value is `current`; returns the previous value, `Ok` if it
@@ -152,7 +179,12 @@ macro_rules! atomic_type {
                 success: Ordering,
                 failure: Ordering,
             ) -> Result<$value, $value> {
-                self.0.compare_exchange(current, new, success, failure)
+                let result = self.inner.compare_exchange(current, new, success, failure);
+                self.record(
+                    |name| format!("{name}.compare_exchange({current:?}, {new:?})"),
+                    &result,
+                );
+                result
             }
 
             /// Consumes the atomic and returns the value.
@@ -166,7 +198,17 @@ macro_rules! atomic_type {
             /// ```
             #[inline]
             pub fn into_inner(self) -> $value {
-                self.0.into_inner()
+                self.inner.into_inner()
+            }
+
+            /// Records an operation on this atomic as a step of the calling thread, in a
+            /// checker build: `action` makes the step's action from the atomic's name, and
+            /// `value` is what the operation saw or stored.
+            #[inline(always)]
+            fn record(&self, action: impl FnOnce(&str) -> String, value: &impl fmt::Debug) {
+                if record::ENABLED {
+                    record::access(token(), self.id, action, format!("{value:?}"));
+                }
             }
         }
 
@@ -180,7 +222,8 @@ macro_rules! atomic_type {
         impl fmt::Debug for $name {
             /// The value, loaded with `Relaxed` ordering.
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Debug::fmt(&self.load(Ordering::Relaxed), f)
+                // Read without recording: showing a value is no step of the program.
+                fmt::Debug::fmt(&self.inner.load(Ordering::Relaxed), f)
             }
         }
     };
@@ -211,7 +254,9 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_add(&self, value: $value, order: Ordering) -> $value {
-                self.0.fetch_add(value, order)
+                let previous = self.inner.fetch_add(value, order);
+                self.record(|name| format!("{name}.fetch_add({value:?})"), &previous);
+                previous
             }
 
             /// Subtracts `value`, wrapping around on overflow; returns the previous value.
@@ -230,7 +275,9 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_sub(&self, value: $value, order: Ordering) -> $value {
-                self.0.fetch_sub(value, order)
+                let previous = self.inner.fetch_sub(value, order);
+                self.record(|name| format!("{name}.fetch_sub({value:?})"), &previous);
+                previous
             }
 
             /// Stores the larger of the value and `value`; returns the previous value.
@@ -247,7 +294,9 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_max(&self, value: $value, order: Ordering) -> $value {
-                self.0.fetch_max(value, order)
+                let previous = self.inner.fetch_max(value, order);
+                self.record(|name| format!("{name}.fetch_max({value:?})"), &previous);
+                previous
             }
 
             /// Stores the smaller of the value and `value`; returns the previous value.
@@ -264,7 +313,9 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_min(&self, value: $value, order: Ordering) -> $value {
-                self.0.fetch_min(value, order)
+                let previous = self.inner.fetch_min(value, order);
+                self.record(|name| format!("{name}.fetch_min({value:?})"), &previous);
+                previous
             }
 
             /// Bitwise "and" with `value`; returns the previous value.
@@ -280,7 +331,9 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_and(&self, value: $value, order: Ordering) -> $value {
-                self.0.fetch_and(value, order)
+                let previous = self.inner.fetch_and(value, order);
+                self.record(|name| format!("{name}.fetch_and({value:?})"), &previous);
+                previous
             }
 
             /// Bitwise "nand" with `value` (the complement of the "and"); returns the previous
@@ -297,7 +350,9 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_nand(&self, value: $value, order: Ordering) -> $value {
-                self.0.fetch_nand(value, order)
+                let previous = self.inner.fetch_nand(value, order);
+                self.record(|name| format!("{name}.fetch_nand({value:?})"), &previous);
+                previous
             }
 
             /// Bitwise "or" with `value`; returns the previous value.
@@ -313,7 +368,9 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_or(&self, value: $value, order: Ordering) -> $value {
-                self.0.fetch_or(value, order)
+                let previous = self.inner.fetch_or(value, order);
+                self.record(|name| format!("{name}.fetch_or({value:?})"), &previous);
+                previous
             }
 
             /// Bitwise "xor" with `value`; returns the previous value.
@@ -329,7 +386,9 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_xor(&self, value: $value, order: Ordering) -> $value {
-                self.0.fetch_xor(value, order)
+                let previous = self.inner.fetch_xor(value, order);
+                self.record(|name| format!("{name}.fetch_xor({value:?})"), &previous);
+                previous
             }
         }
     };
@@ -364,7 +423,9 @@ impl AtomicBool {
     /// ```
     #[inline]
     pub fn fetch_and(&self, value: bool, order: Ordering) -> bool {
-        self.0.fetch_and(value, order)
+        let previous = self.inner.fetch_and(value, order);
+        self.record(|name| format!("{name}.fetch_and({value:?})"), &previous);
+        previous
     }
 
     /// Logical "nand" with `value` (the negation of the "and"); returns the previous value.
@@ -382,7 +443,9 @@ impl AtomicBool {
     /// ```
     #[inline]
     pub fn fetch_nand(&self, value: bool, order: Ordering) -> bool {
-        self.0.fetch_nand(value, order)
+        let previous = self.inner.fetch_nand(value, order);
+        self.record(|name| format!("{name}.fetch_nand({value:?})"), &previous);
+        previous
     }
 
     /// Logical "or" with `value`; returns the previous value.
@@ -398,7 +461,9 @@ impl AtomicBool {
     /// ```
     #[inline]
     pub fn fetch_or(&self, value: bool, order: Ordering) -> bool {
-        self.0.fetch_or(value, order)
+        let previous = self.inner.fetch_or(value, order);
+        self.record(|name| format!("{name}.fetch_or({value:?})"), &previous);
+        previous
     }
 
     /// Logical "xor" with `value`; returns the previous value. `fetch_xor(true)` flips it.
@@ -415,7 +480,9 @@ impl AtomicBool {
     /// ```
     #[inline]
     pub fn fetch_xor(&self, value: bool, order: Ordering) -> bool {
-        self.0.fetch_xor(value, order)
+        let previous = self.inner.fetch_xor(value, order);
+        self.record(|name| format!("{name}.fetch_xor({value:?})"), &previous);
+        previous
     }
 }
 

@@ -46,6 +46,10 @@ use self::model as backend;
 
 pub mod atomic;
 pub(crate) mod spin;
+
+/// The backend's own atomics, which the trace does not record: the primitives' insides (a
+/// lock word, an owner), whose steps the primitives report in their own words.
+pub(crate) use backend::atomic as raw_atomic;
 pub mod thread;
 mod wait;
 

@@ -14,4 +14,5 @@ mod rlock;
 mod semaphore;
 mod spurious;
 mod timeouts;
+mod trace;
 mod verdicts;

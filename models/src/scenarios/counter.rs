@@ -117,6 +117,7 @@ fn run_gil(size: Size) -> Ending {
 
 fn run(size: Size, guard: Guard) -> Ending {
     let num = Arc::new(AtomicUsize::new(size.value));
+    trace::label(&*num, "num");
     let lock = Arc::new(Lock::new());
     trace::label(
         &*lock,
@@ -146,7 +147,6 @@ fn sub(num: &AtomicUsize, lock: &Lock, guard: Guard) {
     }
     // temp = num - 1
     let seen = num.load(Ordering::SeqCst);
-    trace::step("read num", seen);
     let temp = seen - 1;
     // time.sleep(0.0001): with the GIL, the sleeping thread lets it go.
     if matches!(guard, Guard::Gil) {
@@ -158,7 +158,6 @@ fn sub(num: &AtomicUsize, lock: &Lock, guard: Guard) {
     }
     // num = temp
     num.store(temp, Ordering::SeqCst);
-    trace::step("write num", temp);
     if !matches!(guard, Guard::Unlocked) {
         lock.release().expect("the lock is held here");
     }

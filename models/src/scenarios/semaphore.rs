@@ -75,6 +75,7 @@ fn limit(size: Size) -> Ending {
     // scheduling point: it touches nothing another thread can see.) The high-water mark is
     // bookkeeping, updated with the count in the same step, so a plain atomic will do.
     let inside = Arc::new(AtomicUsize::new(0));
+    trace::label(&*inside, "inside");
     let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let threads: Vec<_> = (1..=size.threads)
         .map(|i| {
@@ -89,7 +90,6 @@ fn limit(size: Size) -> Ending {
                 crate::print(format!("{name} {}", crate::ctime()));
                 let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
-                trace::step("inside", format!("{now} inside"));
                 thread::sleep(Duration::from_secs(2));
                 inside.fetch_sub(1, Ordering::SeqCst);
                 semaphore.release();

@@ -340,6 +340,15 @@ mod imp {
         with(me, |r| r.push(me, action, value));
     }
 
+    /// Records `me`'s operation on the object `id`: `action` makes the step's action from the
+    /// object's name, and `value` is what the operation saw or stored.
+    pub(crate) fn access(me: usize, id: Id, action: impl FnOnce(&str) -> String, value: String) {
+        with(me, |r| {
+            let name = r.name(id);
+            r.push(me, action(&name), value);
+        });
+    }
+
     pub(crate) fn step_on(me: usize, id: Id, verb: &'static str, detail: String) {
         with(me, |r| {
             let name = r.name(id);
@@ -473,6 +482,14 @@ mod imp {
     pub(crate) fn main_finished() {}
     #[inline(always)]
     pub(crate) fn step(_me: usize, _action: String, _value: String) {}
+    #[inline(always)]
+    pub(crate) fn access(
+        _me: usize,
+        _id: Id,
+        _action: impl FnOnce(&str) -> String,
+        _value: String,
+    ) {
+    }
     #[inline(always)]
     pub(crate) fn step_on(_me: usize, _id: Id, _verb: &'static str, _detail: String) {}
     #[inline(always)]
