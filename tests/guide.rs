@@ -363,7 +363,7 @@ struct Updates {
     acquired: usize,
 }
 
-impl std::fmt::Display for Updates {
+impl std::fmt::Debug for Updates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,

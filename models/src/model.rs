@@ -18,8 +18,9 @@ pub struct Size {
     pub value: usize,
 }
 
-/// What one execution of a model ended with.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What one execution of a model ended with. Its `Debug`, as its `Display`, is the outcome, as
+/// the outcome table shows it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Ending {
     /// What the execution reached, as the outcome table shows it (`num = 1`).
     pub outcome: String,
@@ -28,6 +29,12 @@ pub struct Ending {
 }
 
 impl fmt::Display for Ending {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.outcome)
+    }
+}
+
+impl fmt::Debug for Ending {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.outcome)
     }

@@ -274,9 +274,26 @@ impl Check {
     /// Explores `program`, whose claim is that it finishes and that `claim` holds of what it
     /// returns, in every execution. The exploration stops at the first execution that refutes
     /// the claim, its counterexample, unless [`Check::all_outcomes`] asks for every outcome.
+    ///
+    /// What the program returns is its outcome, shown in the outcome table by its `Debug`
+    /// (a string as it is, without quotes): `Option`s, tuples and `Result`s need no wrapper.
+    ///
+    /// ```
+    /// use threadproof::check::{Check, Verdict};
+    /// use threadproof::sync::random;
+    ///
+    /// let report = Check::new()
+    ///     .all_outcomes()
+    ///     .run_claim(|| (random::randrange(2), "done"), |(n, _)| n.is_some())
+    ///     .expect(Verdict::Holds);
+    /// if threadproof::check::Checker::CURRENT.is_model_checker() {
+    ///     let outcomes: Vec<&str> = report.outcomes.keys().map(String::as_str).collect();
+    ///     assert_eq!(outcomes, [r#"(Some(0), "done")"#, r#"(Some(1), "done")"#]);
+    /// }
+    /// ```
     pub fn run_claim<T, P, C>(&self, program: P, claim: C) -> Report
     where
-        T: fmt::Display,
+        T: fmt::Debug + 'static,
         P: Fn() -> T + Send + Sync + 'static,
         C: Fn(&T) -> bool + Send + Sync + 'static,
     {
@@ -298,7 +315,7 @@ impl Check {
                 let result = program();
                 let holds = claim(&result);
                 let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
-                let outcome = result.to_string();
+                let outcome = outcome_text(&result);
                 if output {
                     *found.printed.entry(printed_lines().join("\n")).or_insert(0) += 1;
                 }
@@ -632,6 +649,18 @@ struct Found {
     first_violation: Option<Counterexample>,
     /// The outcome of the execution running now, once its program has returned.
     this_execution: Option<String>,
+}
+
+/// How an outcome is shown: a string as it is, anything else by its `Debug`.
+fn outcome_text<T: fmt::Debug + 'static>(outcome: &T) -> String {
+    let any: &dyn std::any::Any = outcome;
+    if let Some(text) = any.downcast_ref::<String>() {
+        return text.clone();
+    }
+    if let Some(text) = any.downcast_ref::<&'static str>() {
+        return (*text).to_owned();
+    }
+    format!("{outcome:?}")
 }
 
 /// What the execution has printed so far, line by line.

@@ -21,7 +21,7 @@ fn check() -> Check {
 /// outcomes, each of `expected` reached.
 fn same_outcomes<T, P>(program: P, expected: &[&str])
 where
-    T: std::fmt::Display,
+    T: std::fmt::Debug + 'static,
     P: Fn() -> T + Send + Sync + Clone + 'static,
 {
     let with = check()
