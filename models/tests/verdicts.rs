@@ -215,7 +215,7 @@ mod tutorial_output {
     /// are a start of what form 1 can print. The in-order schedule cannot print them (the
     /// first-created consumer always wins a race for an item); sampled schedules can: a search
     /// over the random sleeps, with a thousand PCT schedules for each sequence of them that can
-    /// still print the lines, finds them after about 89,000 executions with this seed.
+    /// still print the lines, finds them (README's tutorial-output table gives its cost).
     #[test]
     fn form1_prints_the_tutorials_lines() {
         let seek = Search::Pct {
@@ -290,8 +290,8 @@ mod tutorial_output {
 }
 
 /// 生产者消费者模型 / 形式2 with two consumers racing for the item, proved by loom under any
-/// timing: the producer and both consumers in every interleaving (one item: with two, loom's
-/// search runs for many minutes). The claims hold in all of them, and each consumer is the one
+/// timing: the producer and both consumers in every interleaving (one item: README says what
+/// two cost). The claims hold in all of them, and each consumer is the one
 /// that gets the item in some execution: the race is real and harmless.
 #[cfg(loom)]
 #[test]

@@ -508,6 +508,19 @@ mod tests {
             !uses("check", "sync"),
             "the checker does not use the facade"
         );
+        // The checker's runtime uses nothing of the crate outside itself.
+        for (module, targets) in crate_uses() {
+            if module.starts_with(&["check".to_owned(), "runtime".to_owned()]) {
+                for target in targets {
+                    assert!(
+                        target.starts_with(&["check".to_owned(), "runtime".to_owned()]),
+                        "{} uses {} (the runtime takes what it needs as arguments)",
+                        module.join("::"),
+                        target.join("::")
+                    );
+                }
+            }
+        }
         // Only the runtime, of all the checker, is used from outside it.
         for (module, targets) in crate_uses() {
             for target in targets {

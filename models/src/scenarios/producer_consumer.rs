@@ -45,7 +45,7 @@ pub fn producer_consumer_form1() -> Model {
         printed_is_prefix: true,
         threads_are: "consumers",
         value_means: "items",
-        // One consumer: with two, loom's full search runs for minutes.
+        // One consumer: two make loom's full search too long for every run of `cargo prove`.
         small: Size {
             threads: 1,
             value: 2,
