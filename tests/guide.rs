@@ -319,10 +319,10 @@ fn transfers_that_lock_in_id_order_finish_and_conserve_the_total() {
 /// and its update can overlap the holder's.
 /// Returns the count and how many threads got the lock.
 ///
-/// loom's first counterexample here shows Thread-2 reading 0 after Thread-1 wrote 1: loom
-/// models a `SeqCst` access as acquire-release (tokio-rs/loom#180), so without the lock
-/// between them a read may see the older value. The race is the same either way; shuttle's
-/// counterexample shows the plain interleaving, both threads reading 0 before either writes.
+/// loom reaches executions in which Thread-2 reads 0 after Thread-1 wrote 1 (it models a
+/// `SeqCst` access as acquire-release, tokio-rs/loom#180); every access here is `SeqCst`, so
+/// those are no counterexample, and the report shows one that sequential consistency allows,
+/// as shuttle's does: both threads read 0 before either writes.
 fn tried_updates(checks: bool) -> Updates {
     let lock = Arc::new(Lock::new());
     trace::label(&*lock, "lock");

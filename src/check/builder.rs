@@ -322,7 +322,21 @@ impl Check {
                 if record::timeouts() > 0 {
                     found.timed_out_executions += 1;
                 }
-                let refutes = !holds && found.first_violation.is_none();
+                // Under loom, an execution in which a SeqCst load saw an older value is no
+                // execution of the program under sequential consistency: it refutes nothing.
+                let weak =
+                    !holds && Checker::CURRENT == Checker::Loom && record::stale_seq_cst_read();
+                if weak && found.weak_violation.is_none() {
+                    found.weak_violation = Some(Counterexample {
+                        execution: progress.load(Ordering::Relaxed),
+                        timed,
+                        steps: record::steps(),
+                        ending: format!(
+                            "{outcome}: the claim is false, after a read of an older value"
+                        ),
+                    });
+                }
+                let refutes = !holds && !weak && found.first_violation.is_none();
                 if refutes {
                     found.first_violation = Some(Counterexample {
                         execution: progress.load(Ordering::Relaxed),
@@ -371,6 +385,7 @@ impl Check {
             printed,
             timed_out_executions,
             first_violation,
+            weak_violation,
             this_execution,
         } = std::mem::take(&mut *found.lock().unwrap_or_else(|e| e.into_inner()));
         // An execution that went on after the program returned (a thread nobody joined) and
@@ -388,9 +403,13 @@ impl Check {
         let mut error = None;
         let mut limit = None;
         let (verdict, counterexample) = match stop {
-            Stop::Completed => match first_violation {
-                Some(counterexample) => (Verdict::Violated, Some(counterexample)),
-                None => (Verdict::Holds, None),
+            Stop::Completed => match (first_violation, weak_violation) {
+                (Some(counterexample), _) => (Verdict::Violated, Some(counterexample)),
+                (None, Some(weak)) => {
+                    limit = Some(Limit::LoomSeqCst);
+                    (Verdict::Inconclusive, Some(weak))
+                }
+                (None, None) => (Verdict::Holds, None),
             },
             Stop::Limit(reached) => {
                 limit = Some(reached);
@@ -647,6 +666,9 @@ struct Found {
     printed: BTreeMap<String, usize>,
     timed_out_executions: usize,
     first_violation: Option<Counterexample>,
+    /// The first execution that refuted the claim only by a SeqCst load of an older value,
+    /// under loom.
+    weak_violation: Option<Counterexample>,
     /// The outcome of the execution running now, once its program has returned.
     this_execution: Option<String>,
 }

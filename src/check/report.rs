@@ -72,6 +72,11 @@ pub enum Limit {
         /// The limit it reached.
         max: usize,
     },
+    /// Under loom, the only executions found to refute the claim have a load see an older
+    /// value than the last one written to its atomic, although every operation on an atomic
+    /// was `SeqCst`: loom models `SeqCst` as acquire-release, and sequential consistency, which
+    /// `SeqCst` promises, allows no such read. The report's counterexample is one of them.
+    LoomSeqCst,
     /// The check's budget of executions ([`Check::max_executions`](super::Check::max_executions))
     /// was spent.
     Executions {
@@ -106,6 +111,12 @@ impl fmt::Display for Limit {
                 "an execution took more than shuttle's {max} steps (a long loop, or a thread \
                  spinning until another makes progress): raise the limit with \
                  `Check::max_steps`, or make the spinning thread wait on a primitive"
+            ),
+            Limit::LoomSeqCst => f.write_str(
+                "the only executions found to refute the claim have a SeqCst load see an older \
+                 value than the last write to its atomic, which loom allows (it models SeqCst as \
+                 acquire-release) and sequential consistency does not: check it under shuttle, \
+                 whose executions are sequentially consistent",
             ),
             Limit::Executions { max } => write!(
                 f,

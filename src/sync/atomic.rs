@@ -49,7 +49,15 @@ pub use std::sync::atomic::Ordering;
 
 use super::backend::atomic as backend;
 use super::thread::token;
-use crate::check::runtime::record::{self, Id, Sealed};
+use crate::check::runtime::record::{self, Access, Id, Sealed};
+
+/// What an operation did to an atomic, for the trace: read it (a load, a failed
+/// compare-exchange), or left a value in it (a store, a swap, a read-modify-write), with the
+/// operation's ordering.
+enum Effect<T> {
+    Read(T, Ordering),
+    Write(T, Ordering),
+}
 
 /// Defines the atomic type `$name`, a `$value` shared between threads, as a wrapper of the
 /// backend's type of that name, with the operations every atomic type has, each documented
@@ -118,7 +126,7 @@ macro_rules! atomic_type {
             #[inline]
             pub fn load(&self, order: Ordering) -> $value {
                 let value = self.inner.load(order);
-                self.record(|name| format!("read {name}"), &value);
+                self.record(|name| format!("read {name}"), &value, Effect::Read(value, order));
                 value
             }
 
@@ -136,7 +144,7 @@ macro_rules! atomic_type {
             #[inline]
             pub fn store(&self, value: $value, order: Ordering) {
                 self.inner.store(value, order);
-                self.record(|name| format!("write {name}"), &value);
+                self.record(|name| format!("write {name}"), &value, Effect::Write(value, order));
             }
 
             /// Stores `value` and returns the previous value.
@@ -153,7 +161,7 @@ macro_rules! atomic_type {
             #[inline]
             pub fn swap(&self, value: $value, order: Ordering) -> $value {
                 let previous = self.inner.swap(value, order);
-                self.record(|name| format!("{name}.swap({value:?})"), &previous);
+                self.record(|name| format!("{name}.swap({value:?})"), &previous, Effect::Write(value, order));
                 previous
             }
 
@@ -180,9 +188,14 @@ macro_rules! atomic_type {
                 failure: Ordering,
             ) -> Result<$value, $value> {
                 let result = self.inner.compare_exchange(current, new, success, failure);
+                let effect = match result {
+                    Ok(_) => Effect::Write(new, success),
+                    Err(seen) => Effect::Read(seen, failure),
+                };
                 self.record(
                     |name| format!("{name}.compare_exchange({current:?}, {new:?})"),
                     &result,
+                    effect,
                 );
                 result
             }
@@ -202,12 +215,28 @@ macro_rules! atomic_type {
             }
 
             /// Records an operation on this atomic as a step of the calling thread, in a
-            /// checker build: `action` makes the step's action from the atomic's name, and
-            /// `value` is what the operation saw or stored.
+            /// checker build: `action` makes the step's action from the atomic's name, `value`
+            /// is what the operation returned, and `effect` whether it only read the atomic or
+            /// left a value in it, and with which ordering.
             #[inline(always)]
-            fn record(&self, action: impl FnOnce(&str) -> String, value: &impl fmt::Debug) {
+            fn record(
+                &self,
+                action: impl FnOnce(&str) -> String,
+                value: &impl fmt::Debug,
+                effect: Effect<$value>,
+            ) {
                 if record::ENABLED {
-                    record::access(token(), self.id, action, format!("{value:?}"));
+                    let access = match effect {
+                        Effect::Read(seen, order) => Access::Read {
+                            seen: format!("{seen:?}"),
+                            seq_cst: order == Ordering::SeqCst,
+                        },
+                        Effect::Write(now, order) => Access::Write {
+                            now: format!("{now:?}"),
+                            seq_cst: order == Ordering::SeqCst,
+                        },
+                    };
+                    record::access(token(), self.id, action, format!("{value:?}"), access);
                 }
             }
         }
@@ -255,7 +284,7 @@ macro_rules! atomic_integer {
             #[inline]
             pub fn fetch_add(&self, value: $value, order: Ordering) -> $value {
                 let previous = self.inner.fetch_add(value, order);
-                self.record(|name| format!("{name}.fetch_add({value:?})"), &previous);
+                self.record(|name| format!("{name}.fetch_add({value:?})"), &previous, Effect::Write(previous.wrapping_add(value), order));
                 previous
             }
 
@@ -276,7 +305,7 @@ macro_rules! atomic_integer {
             #[inline]
             pub fn fetch_sub(&self, value: $value, order: Ordering) -> $value {
                 let previous = self.inner.fetch_sub(value, order);
-                self.record(|name| format!("{name}.fetch_sub({value:?})"), &previous);
+                self.record(|name| format!("{name}.fetch_sub({value:?})"), &previous, Effect::Write(previous.wrapping_sub(value), order));
                 previous
             }
 
@@ -295,7 +324,7 @@ macro_rules! atomic_integer {
             #[inline]
             pub fn fetch_max(&self, value: $value, order: Ordering) -> $value {
                 let previous = self.inner.fetch_max(value, order);
-                self.record(|name| format!("{name}.fetch_max({value:?})"), &previous);
+                self.record(|name| format!("{name}.fetch_max({value:?})"), &previous, Effect::Write(previous.max(value), order));
                 previous
             }
 
@@ -314,7 +343,7 @@ macro_rules! atomic_integer {
             #[inline]
             pub fn fetch_min(&self, value: $value, order: Ordering) -> $value {
                 let previous = self.inner.fetch_min(value, order);
-                self.record(|name| format!("{name}.fetch_min({value:?})"), &previous);
+                self.record(|name| format!("{name}.fetch_min({value:?})"), &previous, Effect::Write(previous.min(value), order));
                 previous
             }
 
@@ -332,7 +361,7 @@ macro_rules! atomic_integer {
             #[inline]
             pub fn fetch_and(&self, value: $value, order: Ordering) -> $value {
                 let previous = self.inner.fetch_and(value, order);
-                self.record(|name| format!("{name}.fetch_and({value:?})"), &previous);
+                self.record(|name| format!("{name}.fetch_and({value:?})"), &previous, Effect::Write(previous & value, order));
                 previous
             }
 
@@ -351,7 +380,7 @@ macro_rules! atomic_integer {
             #[inline]
             pub fn fetch_nand(&self, value: $value, order: Ordering) -> $value {
                 let previous = self.inner.fetch_nand(value, order);
-                self.record(|name| format!("{name}.fetch_nand({value:?})"), &previous);
+                self.record(|name| format!("{name}.fetch_nand({value:?})"), &previous, Effect::Write(!(previous & value), order));
                 previous
             }
 
@@ -369,7 +398,7 @@ macro_rules! atomic_integer {
             #[inline]
             pub fn fetch_or(&self, value: $value, order: Ordering) -> $value {
                 let previous = self.inner.fetch_or(value, order);
-                self.record(|name| format!("{name}.fetch_or({value:?})"), &previous);
+                self.record(|name| format!("{name}.fetch_or({value:?})"), &previous, Effect::Write(previous | value, order));
                 previous
             }
 
@@ -387,7 +416,7 @@ macro_rules! atomic_integer {
             #[inline]
             pub fn fetch_xor(&self, value: $value, order: Ordering) -> $value {
                 let previous = self.inner.fetch_xor(value, order);
-                self.record(|name| format!("{name}.fetch_xor({value:?})"), &previous);
+                self.record(|name| format!("{name}.fetch_xor({value:?})"), &previous, Effect::Write(previous ^ value, order));
                 previous
             }
         }
@@ -424,7 +453,11 @@ impl AtomicBool {
     #[inline]
     pub fn fetch_and(&self, value: bool, order: Ordering) -> bool {
         let previous = self.inner.fetch_and(value, order);
-        self.record(|name| format!("{name}.fetch_and({value:?})"), &previous);
+        self.record(
+            |name| format!("{name}.fetch_and({value:?})"),
+            &previous,
+            Effect::Write(previous & value, order),
+        );
         previous
     }
 
@@ -444,7 +477,11 @@ impl AtomicBool {
     #[inline]
     pub fn fetch_nand(&self, value: bool, order: Ordering) -> bool {
         let previous = self.inner.fetch_nand(value, order);
-        self.record(|name| format!("{name}.fetch_nand({value:?})"), &previous);
+        self.record(
+            |name| format!("{name}.fetch_nand({value:?})"),
+            &previous,
+            Effect::Write(!(previous & value), order),
+        );
         previous
     }
 
@@ -462,7 +499,11 @@ impl AtomicBool {
     #[inline]
     pub fn fetch_or(&self, value: bool, order: Ordering) -> bool {
         let previous = self.inner.fetch_or(value, order);
-        self.record(|name| format!("{name}.fetch_or({value:?})"), &previous);
+        self.record(
+            |name| format!("{name}.fetch_or({value:?})"),
+            &previous,
+            Effect::Write(previous | value, order),
+        );
         previous
     }
 
@@ -481,7 +522,11 @@ impl AtomicBool {
     #[inline]
     pub fn fetch_xor(&self, value: bool, order: Ordering) -> bool {
         let previous = self.inner.fetch_xor(value, order);
-        self.record(|name| format!("{name}.fetch_xor({value:?})"), &previous);
+        self.record(
+            |name| format!("{name}.fetch_xor({value:?})"),
+            &previous,
+            Effect::Write(previous ^ value, order),
+        );
         previous
     }
 }

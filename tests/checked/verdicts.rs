@@ -165,7 +165,15 @@ fn the_exploration_stops_at_the_first_counterexample_unless_asked_for_every_outc
         "{first}"
     );
     assert!(first.executions < all.executions, "{first}\n{all}");
-    assert_eq!(first.outcomes.get("1"), Some(&1), "{first}");
+    // It stopped at its counterexample: the last execution it ran.
+    let counterexample = first.counterexample.as_ref().unwrap();
+    assert_eq!(counterexample.execution, first.executions, "{first}");
+    assert_eq!(counterexample.ending, "1: the claim is false", "{first}");
+    assert_eq!(
+        first.outcomes.values().sum::<usize>(),
+        first.executions,
+        "{first}"
+    );
     assert!(
         all.outcomes.contains_key("1") && all.outcomes.contains_key("2"),
         "{all}"
@@ -202,4 +210,66 @@ fn a_panic_in_a_thread_nobody_joins_is_a_violation_counted_once() {
         "{report}"
     );
     assert_eq!(report.outcomes.get("panicked"), Some(&1), "{report}");
+}
+
+/// Store buffering: each thread stores to its own atomic, then loads the other's. Under
+/// sequential consistency, which `SeqCst` promises, one load sees the other thread's store.
+fn store_buffering(order: Ordering) -> (usize, usize) {
+    let (x, y) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    threadproof::trace::label(&*x, "x");
+    threadproof::trace::label(&*y, "y");
+    let other = {
+        let (x, y) = (x.clone(), y.clone());
+        thread::spawn(move || {
+            y.store(1, order);
+            x.load(order)
+        })
+    };
+    x.store(1, order);
+    let r1 = y.load(order);
+    let r2 = other.join().unwrap();
+    (r1, r2)
+}
+
+/// loom models `SeqCst` as acquire-release, so its search reaches the execution in which both
+/// loads see 0, which `SeqCst` rules out: that execution is no counterexample, and the verdict
+/// says why it is undecided, where shuttle proves the claim. With `Relaxed`, the same execution
+/// is one the program allows, and loom refutes the claim with it.
+#[test]
+fn a_seq_cst_program_is_not_refuted_by_a_read_sequential_consistency_forbids() {
+    let both_zero = |(r1, r2): &(usize, usize)| !(*r1 == 0 && *r2 == 0);
+    let report = Check::new().run_claim(|| store_buffering(Ordering::SeqCst), both_zero);
+    println!("{report}");
+    match Checker::CURRENT {
+        Checker::Loom => {
+            assert_eq!(report.verdict, Verdict::Inconclusive, "{report}");
+            assert_eq!(report.limit, Some(Limit::LoomSeqCst), "{report}");
+            let counterexample = report.counterexample.as_ref().expect("the loom execution");
+            assert!(
+                counterexample
+                    .steps
+                    .iter()
+                    .any(|step| step.value.contains("(an older value: 1 was written last)")),
+                "{report}"
+            );
+            assert!(
+                report.to_string().contains("check it under shuttle"),
+                "{report}"
+            );
+        }
+        _ => {
+            report.expect(Verdict::Holds);
+        }
+    }
+    let relaxed = Check::new().run_claim(|| store_buffering(Ordering::Relaxed), both_zero);
+    if Checker::CURRENT == Checker::Loom {
+        assert_eq!(relaxed.verdict, Verdict::Violated, "{relaxed}");
+        assert_eq!(
+            relaxed.counterexample.as_ref().unwrap().ending,
+            "(0, 0): the claim is false",
+            "{relaxed}"
+        );
+    } else {
+        relaxed.expect(Verdict::Holds);
+    }
 }

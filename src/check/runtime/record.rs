@@ -37,6 +37,20 @@ pub struct Step {
     pub value: String,
 }
 
+/// What an operation on an atomic did, for the record to follow its values: it read one, or
+/// left one in the atomic; and whether its ordering was `SeqCst`.
+#[derive(Clone, Debug)]
+#[cfg_attr(
+    not(any(loom, shuttle)),
+    expect(dead_code, reason = "a normal build records nothing")
+)]
+pub(crate) enum Access {
+    /// A load (or a failed compare-exchange) that saw `seen`.
+    Read { seen: String, seq_cst: bool },
+    /// A store or a read-modify-write that left `now`.
+    Write { now: String, seq_cst: bool },
+}
+
 /// A thread that was waiting when the record was read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Blocked {
@@ -103,7 +117,7 @@ impl Id {
 
 #[cfg(any(loom, shuttle))]
 mod imp {
-    use super::{Blocked, Id, Step};
+    use super::{Access, Blocked, Id, Step};
     use std::cell::RefCell;
     use std::collections::{BTreeMap, HashMap};
 
@@ -142,6 +156,12 @@ mod imp {
         waiting: BTreeMap<usize, (Id, String)>,
         /// How many waits ended by timing out.
         timeouts: usize,
+        /// object -> the value last left in it, in the order of the steps (atomics only).
+        latest: HashMap<usize, String>,
+        /// Some load saw an older value than the last one left in its atomic.
+        stale_read: bool,
+        /// Some operation on an atomic had a weaker ordering than `SeqCst`.
+        weaker_than_seq_cst: bool,
     }
 
     std::thread_local! {
@@ -340,13 +360,48 @@ mod imp {
         with(me, |r| r.push(me, action, value));
     }
 
-    /// Records `me`'s operation on the object `id`: `action` makes the step's action from the
-    /// object's name, and `value` is what the operation saw or stored.
-    pub(crate) fn access(me: usize, id: Id, action: impl FnOnce(&str) -> String, value: String) {
+    /// Records `me`'s operation on the atomic `id`: `action` makes the step's action from the
+    /// atomic's name, `value` is what the operation returned, and `access` what it read or left.
+    /// A load that sees an older value than the last one left in the atomic (which loom's
+    /// weak memory allows) says so in the step's value.
+    pub(crate) fn access(
+        me: usize,
+        id: Id,
+        action: impl FnOnce(&str) -> String,
+        value: String,
+        access: Access,
+    ) {
         with(me, |r| {
             let name = r.name(id);
+            let mut value = value;
+            match access {
+                Access::Read { seen, seq_cst } => {
+                    r.weaker_than_seq_cst |= !seq_cst;
+                    match r.latest.get(&id.number) {
+                        Some(latest) if *latest != seen => {
+                            value = format!("{value} (an older value: {latest} was written last)");
+                            r.stale_read = true;
+                        }
+                        Some(_) => {}
+                        None => {
+                            r.latest.insert(id.number, seen);
+                        }
+                    }
+                }
+                Access::Write { now, seq_cst } => {
+                    r.weaker_than_seq_cst |= !seq_cst;
+                    r.latest.insert(id.number, now);
+                }
+            }
             r.push(me, action(&name), value);
         });
+    }
+
+    /// Whether, in this execution, a load saw an older value than the last one left in its
+    /// atomic although every operation on an atomic was `SeqCst`: an execution that sequential
+    /// consistency, which `SeqCst` promises, does not allow.
+    pub(crate) fn stale_seq_cst_read() -> bool {
+        with_record(|r| r.stale_read && !r.weaker_than_seq_cst)
     }
 
     pub(crate) fn step_on(me: usize, id: Id, verb: &'static str, detail: String) {
@@ -472,7 +527,7 @@ mod imp {
 
 #[cfg(not(any(loom, shuttle)))]
 mod imp {
-    use super::{Blocked, Id, Step};
+    use super::{Access, Blocked, Id, Step};
 
     #[inline(always)]
     pub(crate) fn reset() {}
@@ -488,7 +543,11 @@ mod imp {
         _id: Id,
         _action: impl FnOnce(&str) -> String,
         _value: String,
+        _access: Access,
     ) {
+    }
+    pub(crate) fn stale_seq_cst_read() -> bool {
+        false
     }
     #[inline(always)]
     pub(crate) fn step_on(_me: usize, _id: Id, _verb: &'static str, _detail: String) {}
