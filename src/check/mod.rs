@@ -34,7 +34,7 @@
 //!     assert!(report.stopped_at_first);
 //!     let counterexample = report.counterexample.as_ref().unwrap();
 //!     assert_eq!(counterexample.ending, "1: the claim is false");
-//!     assert_eq!(report.outcomes.get("1"), Some(&1));
+//!     assert_eq!(counterexample.execution, report.executions); // the last one explored
 //! }
 //! println!("{report}");
 //! ```
