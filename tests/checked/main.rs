@@ -15,3 +15,4 @@ mod semaphore;
 mod spurious;
 mod timeouts;
 mod verdicts;
+mod mutants_found;
