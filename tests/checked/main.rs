@@ -16,3 +16,4 @@ mod spurious;
 mod timeouts;
 mod trace;
 mod verdicts;
+mod mutants_found;
