@@ -1,6 +1,5 @@
-//! What mutation testing (cargo-mutants over `src/check`) found that no checked test noticed
-//! when it changed: how many executions had a wait time out, and the report's lines about it
-//! and its outcome table; and an execution that stopped (a deadlock, a panic after the
+//! The report's counts: how many executions had a wait time out, and the report's lines about
+//! it and its outcome table; and an execution that stopped (a deadlock, a panic after the
 //! program returned) counted once, by how it stopped, with no outcome left at zero executions.
 
 use std::collections::BTreeMap;
