@@ -255,9 +255,9 @@ impl fmt::Debug for RLockCondition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = f.debug_struct("RLockCondition");
         s.field("lock", &self.lock);
-        if let Some(queue) = self.queue.try_lock() {
-            s.field("waiters", &queue.len());
-        }
+        // The queue's mutex is the condition's own, never held across a caller's code: taking
+        // it here cannot wait for long, and the count is always shown.
+        s.field("waiters", &self.queue.lock().len());
         s.finish()
     }
 }
