@@ -480,8 +480,10 @@ impl Check {
     {
         let program = Arc::new(program);
         let start_execution = Arc::new(start_execution);
-        let scripted = matches!(self.search, Search::Exhaustive { .. } | Search::InOrder)
-            || self.astray.is_some();
+        let scripted = matches!(
+            self.search,
+            Search::Exhaustive { .. } | Search::DepthFirst { .. } | Search::InOrder
+        ) || self.astray.is_some();
         let seed = match self.search {
             Search::Pct { seed, .. } => Some(seed),
             _ => None,
@@ -548,6 +550,8 @@ impl Check {
             // The main thread is done: the clock may move on for threads still running.
             #[cfg(any(loom, shuttle))]
             super::runtime::clock::thread_idle();
+            #[cfg(any(loom, shuttle))]
+            super::runtime::access::ending();
         };
         let settings = scheduler::Settings {
             max_steps: self.max_steps,

@@ -251,6 +251,12 @@ mod tests {
                 iterations: 1000,
                 depth: 5,
             },
+            Search::DepthFirst {
+                preemption_bound: None,
+            },
+            Search::DepthFirst {
+                preemption_bound: Some(4),
+            },
         ];
         for search in searches {
             assert_eq!(search.to_string().parse(), Ok(search), "{search}");
@@ -258,6 +264,12 @@ mod tests {
         }
         assert_eq!(searches[2].spelling(), "bounded_12");
         assert_eq!(searches[3].spelling(), "in-order");
+        assert_eq!(searches[5].spelling(), "dfs");
+        assert_eq!(searches[6].spelling(), "dfs_4");
+        assert_eq!(
+            searches[6].to_string(),
+            "every interleaving with at most 4 preemptions by plain depth-first search"
+        );
         for bad in [
             "",
             "bounded_",
@@ -270,13 +282,16 @@ mod tests {
             "pct:+1:2:3",
             "everything",
             "every interleaving with at most x preemptions",
+            "dfs_",
+            "dfs3",
+            "the in-order schedule by plain depth-first search",
         ] {
             let error = bad.parse::<Search>().unwrap_err().to_string();
             assert_eq!(
                 error,
                 format!(
-                    "`{bad}` is not a search: expected `proof`, `bounded_N`, `in-order` or \
-                     `pct:SEED:ITERATIONS:DEPTH`"
+                    "`{bad}` is not a search: expected `proof`, `bounded_N`, `dfs`, `dfs_N`, \
+                     `in-order` or `pct:SEED:ITERATIONS:DEPTH`"
                 )
             );
         }

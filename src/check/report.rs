@@ -246,7 +246,14 @@ impl Report {
     /// that the verdict covers every execution, not a sample of them.
     pub fn is_proof(&self) -> bool {
         self.checker != Checker::RealThreads
-            && self.search == Search::PROOF
+            && matches!(
+                self.search,
+                Search::Exhaustive {
+                    preemption_bound: None
+                } | Search::DepthFirst {
+                    preemption_bound: None
+                }
+            )
             && !matches!(self.verdict, Verdict::Error | Verdict::Inconclusive)
     }
 

@@ -56,9 +56,29 @@ impl fmt::Display for Checker {
 pub enum Search {
     /// Every interleaving, or, with `preemption_bound` set, every one with at most that many
     /// context switches away from a runnable thread. Only a search without a bound is a proof.
+    ///
+    /// Interleavings that differ only in the order of steps touching nothing in common reach
+    /// the same outcomes, and a search with partial-order reduction runs one of them: loom's
+    /// own, and under shuttle without a bound ours (source-set DPOR with sleep sets). Under
+    /// shuttle with a bound, the search is plain depth-first.
     Exhaustive {
         /// The preemption bound: loom's own, or, under shuttle, our bounded depth-first
         /// scheduler's; `None` explores everything.
+        preemption_bound: Option<usize>,
+    },
+    /// Every interleaving (with at most `preemption_bound` preemptions, if set) by plain
+    /// depth-first search, without partial-order reduction: each order of every two steps is
+    /// run, related or not. It reaches the same outcomes as [`Search::Exhaustive`], in many
+    /// more executions; it is there to compare with. shuttle only.
+    ///
+    /// ```
+    /// use threadproof::check::Search;
+    ///
+    /// assert_eq!(Search::from_spelling("dfs"), Some(Search::DepthFirst { preemption_bound: None }));
+    /// assert_eq!("dfs_2".parse(), Ok(Search::DepthFirst { preemption_bound: Some(2) }));
+    /// ```
+    DepthFirst {
+        /// The preemption bound; `None` explores everything.
         preemption_bound: Option<usize>,
     },
     /// One schedule, the one closest to an interpreter running threads started in order:
@@ -98,6 +118,15 @@ impl fmt::Display for Search {
             Search::Exhaustive {
                 preemption_bound: Some(bound),
             } => write!(f, "every interleaving with at most {bound} preemptions"),
+            Search::DepthFirst {
+                preemption_bound: None,
+            } => f.write_str("every interleaving by plain depth-first search"),
+            Search::DepthFirst {
+                preemption_bound: Some(bound),
+            } => write!(
+                f,
+                "every interleaving with at most {bound} preemptions by plain depth-first search"
+            ),
             Search::InOrder => f.write_str("the in-order schedule"),
             Search::Pct {
                 seed,
@@ -233,7 +262,8 @@ impl std::str::FromStr for Timing {
 }
 
 /// What [`Search`]'s spellings are, for error messages.
-const SEARCH_SPELLINGS: &str = "`proof`, `bounded_N`, `in-order` or `pct:SEED:ITERATIONS:DEPTH`";
+const SEARCH_SPELLINGS: &str =
+    "`proof`, `bounded_N`, `dfs`, `dfs_N`, `in-order` or `pct:SEED:ITERATIONS:DEPTH`";
 
 impl Search {
     /// The search spelled `spelling` in its short form, as a command line or a table of runs
@@ -274,17 +304,31 @@ impl Search {
         if equal(bytes, b"in-order") {
             return Some(Search::InOrder);
         }
-        let prefix = b"bounded_";
-        if bytes.len() <= prefix.len() {
-            return None;
+        if equal(bytes, b"dfs") {
+            return Some(Search::DepthFirst {
+                preemption_bound: None,
+            });
         }
-        let mut i = 0;
-        while i < prefix.len() {
-            if bytes[i] != prefix[i] {
-                return None;
+        const fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
+            if bytes.len() <= prefix.len() {
+                return false;
             }
-            i += 1;
+            let mut i = 0;
+            while i < prefix.len() {
+                if bytes[i] != prefix[i] {
+                    return false;
+                }
+                i += 1;
+            }
+            true
         }
+        let (mut i, plain) = if starts_with(bytes, b"bounded_") {
+            (b"bounded_".len(), false)
+        } else if starts_with(bytes, b"dfs_") {
+            (b"dfs_".len(), true)
+        } else {
+            return None;
+        };
         let mut bound: usize = 0;
         while i < bytes.len() {
             if !bytes[i].is_ascii_digit() {
@@ -299,13 +343,16 @@ impl Search {
             };
             i += 1;
         }
-        Some(Search::Exhaustive {
-            preemption_bound: Some(bound),
+        let preemption_bound = Some(bound);
+        Some(if plain {
+            Search::DepthFirst { preemption_bound }
+        } else {
+            Search::Exhaustive { preemption_bound }
         })
     }
 
     /// The short spelling [`str::parse`] and [`Search::from_spelling`] read: `proof`,
-    /// `bounded_3`, `in-order`, `pct:2018:1000:5` (seed, iterations, depth).
+    /// `bounded_3`, `dfs`, `dfs_3`, `in-order`, `pct:2018:1000:5` (seed, iterations, depth).
     ///
     /// ```
     /// use threadproof::check::Search;
@@ -322,6 +369,12 @@ impl Search {
             Search::Exhaustive {
                 preemption_bound: Some(bound),
             } => format!("bounded_{bound}"),
+            Search::DepthFirst {
+                preemption_bound: None,
+            } => "dfs".to_owned(),
+            Search::DepthFirst {
+                preemption_bound: Some(bound),
+            } => format!("dfs_{bound}"),
             Search::InOrder => "in-order".to_owned(),
             Search::Pct {
                 seed,
@@ -369,6 +422,14 @@ impl std::str::FromStr for Search {
         }
         if s == "the in-order schedule" {
             return Ok(Search::InOrder);
+        }
+        if let Some(words) = s.strip_suffix(" by plain depth-first search") {
+            return match words.parse::<Search>() {
+                Ok(Search::Exhaustive { preemption_bound }) => {
+                    Ok(Search::DepthFirst { preemption_bound })
+                }
+                _ => Err(error()),
+            };
         }
         if let Some(bound) = s
             .strip_prefix("every interleaving with at most ")

@@ -48,6 +48,7 @@ use std::fmt;
 pub use std::sync::atomic::Ordering;
 
 use super::backend::atomic as backend;
+use super::backend::{new_object, on_object as on_atomic, Object};
 use super::thread::token;
 use crate::check::runtime::record::{self, Access, Id, Sealed};
 
@@ -84,6 +85,8 @@ macro_rules! atomic_type {
             inner: backend::$name,
             /// The atomic in the trace: a checker build records each operation on it.
             id: Id,
+            /// The atomic as the checker's search knows it (nothing on real threads).
+            object: Object,
         }
 
         impl Sealed for $name {
@@ -110,6 +113,7 @@ macro_rules! atomic_type {
                 Self {
                     inner: backend::$name::new(value),
                     id: Id::new(stringify!($name)),
+                    object: new_object(),
                 }
             }
 
@@ -125,7 +129,7 @@ macro_rules! atomic_type {
             /// ```
             #[inline]
             pub fn load(&self, order: Ordering) -> $value {
-                let value = self.inner.load(order);
+                let value = on_atomic(self.object, false, || self.inner.load(order));
                 self.record(|name| format!("read {name}"), &value, Effect::Read(value, order));
                 value
             }
@@ -143,7 +147,7 @@ macro_rules! atomic_type {
             /// ```
             #[inline]
             pub fn store(&self, value: $value, order: Ordering) {
-                self.inner.store(value, order);
+                on_atomic(self.object, true, || self.inner.store(value, order));
                 self.record(|name| format!("write {name}"), &value, Effect::Write(value, order));
             }
 
@@ -160,7 +164,7 @@ macro_rules! atomic_type {
             /// ```
             #[inline]
             pub fn swap(&self, value: $value, order: Ordering) -> $value {
-                let previous = self.inner.swap(value, order);
+                let previous = on_atomic(self.object, true, || self.inner.swap(value, order));
                 self.record(|name| format!("{name}.swap({value:?})"), &previous, Effect::Write(value, order));
                 previous
             }
@@ -187,7 +191,7 @@ macro_rules! atomic_type {
                 success: Ordering,
                 failure: Ordering,
             ) -> Result<$value, $value> {
-                let result = self.inner.compare_exchange(current, new, success, failure);
+                let result = on_atomic(self.object, true, || self.inner.compare_exchange(current, new, success, failure));
                 let effect = match result {
                     Ok(_) => Effect::Write(new, success),
                     Err(seen) => Effect::Read(seen, failure),
@@ -252,7 +256,7 @@ macro_rules! atomic_type {
             /// The value, loaded with `Relaxed` ordering.
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 // Read without recording: showing a value is no step of the program.
-                fmt::Debug::fmt(&self.inner.load(Ordering::Relaxed), f)
+                fmt::Debug::fmt(&on_atomic(self.object, false, || self.inner.load(Ordering::Relaxed)), f)
             }
         }
     };
@@ -283,7 +287,7 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_add(&self, value: $value, order: Ordering) -> $value {
-                let previous = self.inner.fetch_add(value, order);
+                let previous = on_atomic(self.object, true, || self.inner.fetch_add(value, order));
                 self.record(|name| format!("{name}.fetch_add({value:?})"), &previous, Effect::Write(previous.wrapping_add(value), order));
                 previous
             }
@@ -304,7 +308,7 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_sub(&self, value: $value, order: Ordering) -> $value {
-                let previous = self.inner.fetch_sub(value, order);
+                let previous = on_atomic(self.object, true, || self.inner.fetch_sub(value, order));
                 self.record(|name| format!("{name}.fetch_sub({value:?})"), &previous, Effect::Write(previous.wrapping_sub(value), order));
                 previous
             }
@@ -323,7 +327,7 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_max(&self, value: $value, order: Ordering) -> $value {
-                let previous = self.inner.fetch_max(value, order);
+                let previous = on_atomic(self.object, true, || self.inner.fetch_max(value, order));
                 self.record(|name| format!("{name}.fetch_max({value:?})"), &previous, Effect::Write(previous.max(value), order));
                 previous
             }
@@ -342,7 +346,7 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_min(&self, value: $value, order: Ordering) -> $value {
-                let previous = self.inner.fetch_min(value, order);
+                let previous = on_atomic(self.object, true, || self.inner.fetch_min(value, order));
                 self.record(|name| format!("{name}.fetch_min({value:?})"), &previous, Effect::Write(previous.min(value), order));
                 previous
             }
@@ -360,7 +364,7 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_and(&self, value: $value, order: Ordering) -> $value {
-                let previous = self.inner.fetch_and(value, order);
+                let previous = on_atomic(self.object, true, || self.inner.fetch_and(value, order));
                 self.record(|name| format!("{name}.fetch_and({value:?})"), &previous, Effect::Write(previous & value, order));
                 previous
             }
@@ -379,7 +383,7 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_nand(&self, value: $value, order: Ordering) -> $value {
-                let previous = self.inner.fetch_nand(value, order);
+                let previous = on_atomic(self.object, true, || self.inner.fetch_nand(value, order));
                 self.record(|name| format!("{name}.fetch_nand({value:?})"), &previous, Effect::Write(!(previous & value), order));
                 previous
             }
@@ -397,7 +401,7 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_or(&self, value: $value, order: Ordering) -> $value {
-                let previous = self.inner.fetch_or(value, order);
+                let previous = on_atomic(self.object, true, || self.inner.fetch_or(value, order));
                 self.record(|name| format!("{name}.fetch_or({value:?})"), &previous, Effect::Write(previous | value, order));
                 previous
             }
@@ -415,7 +419,7 @@ macro_rules! atomic_integer {
             /// ```
             #[inline]
             pub fn fetch_xor(&self, value: $value, order: Ordering) -> $value {
-                let previous = self.inner.fetch_xor(value, order);
+                let previous = on_atomic(self.object, true, || self.inner.fetch_xor(value, order));
                 self.record(|name| format!("{name}.fetch_xor({value:?})"), &previous, Effect::Write(previous ^ value, order));
                 previous
             }
@@ -452,7 +456,7 @@ impl AtomicBool {
     /// ```
     #[inline]
     pub fn fetch_and(&self, value: bool, order: Ordering) -> bool {
-        let previous = self.inner.fetch_and(value, order);
+        let previous = on_atomic(self.object, true, || self.inner.fetch_and(value, order));
         self.record(
             |name| format!("{name}.fetch_and({value:?})"),
             &previous,
@@ -476,7 +480,7 @@ impl AtomicBool {
     /// ```
     #[inline]
     pub fn fetch_nand(&self, value: bool, order: Ordering) -> bool {
-        let previous = self.inner.fetch_nand(value, order);
+        let previous = on_atomic(self.object, true, || self.inner.fetch_nand(value, order));
         self.record(
             |name| format!("{name}.fetch_nand({value:?})"),
             &previous,
@@ -498,7 +502,7 @@ impl AtomicBool {
     /// ```
     #[inline]
     pub fn fetch_or(&self, value: bool, order: Ordering) -> bool {
-        let previous = self.inner.fetch_or(value, order);
+        let previous = on_atomic(self.object, true, || self.inner.fetch_or(value, order));
         self.record(
             |name| format!("{name}.fetch_or({value:?})"),
             &previous,
@@ -521,7 +525,7 @@ impl AtomicBool {
     /// ```
     #[inline]
     pub fn fetch_xor(&self, value: bool, order: Ordering) -> bool {
-        let previous = self.inner.fetch_xor(value, order);
+        let previous = on_atomic(self.object, true, || self.inner.fetch_xor(value, order));
         self.record(
             |name| format!("{name}.fetch_xor({value:?})"),
             &previous,

@@ -49,7 +49,7 @@ pub(crate) mod spin;
 
 /// The backend's own atomics, which the trace does not record: the primitives' insides (a
 /// lock word, an owner), whose steps the primitives report in their own words.
-pub(crate) use backend::atomic as raw_atomic;
+pub(crate) use backend::raw_atomic;
 pub mod thread;
 mod wait;
 

@@ -4,6 +4,24 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 pub use std::sync::atomic;
+/// The primitives' insides use std's atomics directly on real threads.
+pub(crate) use std::sync::atomic as raw_atomic;
+
+/// An object, as the checker's runtime knows it: on real threads, nothing.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Object;
+
+/// A new object's number: on real threads, nothing.
+#[inline(always)]
+pub(crate) fn new_object() -> Object {
+    Object
+}
+
+/// Runs `op` on `object`: on real threads there is no checker to tell.
+#[inline(always)]
+pub(crate) fn on_object<R>(_object: Object, _write: bool, op: impl FnOnce() -> R) -> R {
+    op()
+}
 
 /// A mutual-exclusion lock whose `lock()` returns the guard directly: a panic while it is held
 /// releases it and later users carry on (`parking_lot` has no poisoning).

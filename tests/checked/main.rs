@@ -11,6 +11,7 @@ mod event;
 mod lock;
 mod outcome_counts;
 mod queue;
+mod reduction;
 mod rlock;
 mod semaphore;
 mod spurious;

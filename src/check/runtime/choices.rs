@@ -125,6 +125,10 @@ pub(crate) fn choose(stop: u64) -> u64 {
             c.seed = x;
             return x.wrapping_mul(0x2545_f491_4f6c_dd1d) % stop;
         }
+        // The choice at each position of the script is the execution's: choices are ordered
+        // by the position they take, as steps touching one object.
+        #[cfg(any(loom, shuttle))]
+        super::access::touch(super::access::CHOICES, super::access::Kind::Write);
         let position = c.position;
         c.position += 1;
         if let Some(&value) = c.script.get(position) {

@@ -19,6 +19,8 @@ use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::access;
+
 /// What the clock rings when a wake-up falls due: it wakes a thread (ends its sleep or times
 /// out its wait), unless a notify has woken it already.
 pub(crate) trait Alarm {
@@ -48,6 +50,17 @@ fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
     STATE.with(|state| f(&mut state.borrow_mut()))
 }
 
+/// Runs `f` on the clock for a thread of the model, which reads the clock (`Kind::Read`) or
+/// moves it: the step doing so touches the clock, if it runs.
+fn use_clock<R>(kind: access::Kind, f: impl FnOnce(&mut State) -> R) -> R {
+    with(|s| {
+        if s.running {
+            access::touch(access::CLOCK, kind);
+        }
+        f(s)
+    })
+}
+
 /// Starts an execution: the clock at zero, one thread (the main thread) running; the clock
 /// runs only under virtual timing (`running`), and stays off under any timing.
 pub(crate) fn begin_execution(running: bool) {
@@ -72,17 +85,22 @@ fn running() -> bool {
 
 /// The time now, if the current execution runs on the virtual clock.
 pub(crate) fn virtual_now() -> Option<Duration> {
-    with(|s| s.running.then_some(s.now))
+    use_clock(access::Kind::Read, |s| s.running.then_some(s.now))
 }
 
-/// The time since the execution began; zero under any timing.
+/// The time since the execution began, as the program reads it; zero under any timing.
 pub(crate) fn now() -> Duration {
+    use_clock(access::Kind::Read, |s| s.now)
+}
+
+/// The time since the execution began, for the record (which only observes).
+pub(crate) fn now_for_record() -> Duration {
     with(|s| s.now)
 }
 
 /// Sets `alarm` to ring at `at` (no earlier than now); the id cancels it.
 pub(crate) fn schedule(at: Duration, alarm: Arc<dyn Alarm>) -> u64 {
-    with(|s| {
+    use_clock(access::Kind::Write, |s| {
         let id = s.next_id;
         s.next_id += 1;
         s.pending.push(Pending { at, id, alarm });
@@ -92,12 +110,12 @@ pub(crate) fn schedule(at: Duration, alarm: Arc<dyn Alarm>) -> u64 {
 
 /// Takes back the alarm `id`, if it has not rung.
 pub(crate) fn cancel(id: u64) {
-    with(|s| s.pending.retain(|p| p.id != id));
+    use_clock(access::Kind::Write, |s| s.pending.retain(|p| p.id != id));
 }
 
 /// A thread was spawned, or woken: one more thread can run.
 pub(crate) fn thread_woken() {
-    with(|s| {
+    use_clock(access::Kind::Write, |s| {
         if s.running {
             s.active += 1;
         }
@@ -116,7 +134,7 @@ pub(crate) fn thread_idle() {
 /// earliest pending wake-up and ring what is due then.
 fn advance_while_idle(mut n: usize) {
     loop {
-        let due = with(|s| {
+        let due = use_clock(access::Kind::Write, |s| {
             s.active -= n;
             if s.active > 0 {
                 return Vec::new();
@@ -149,9 +167,19 @@ fn advance_while_idle(mut n: usize) {
 ///
 /// A finished thread hands its count to the thread joining it, if one waits: that thread can
 /// run at once, at the same instant.
-#[derive(Default)]
 pub(crate) struct Exit {
     state: std::sync::Mutex<ExitState>,
+    /// The thread's end, as an object: its last step and its joiner's touch it.
+    pub(crate) object: access::Object,
+}
+
+impl Default for Exit {
+    fn default() -> Self {
+        Self {
+            state: std::sync::Mutex::default(),
+            object: access::new_object(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -169,6 +197,7 @@ impl Exit {
             // A checker unwinding an execution it has given up on: the clock is gone with it.
             return;
         }
+        access::touch(self.object, access::Kind::Write);
         let joiner = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             state.finished = true;
@@ -181,6 +210,7 @@ impl Exit {
 
     /// The calling thread is about to join the thread this belongs to.
     pub(crate) fn join(&self) {
+        access::touch(self.object, access::Kind::Write);
         let finished = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             state.joiner = !state.finished;

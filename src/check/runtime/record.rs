@@ -236,7 +236,7 @@ mod imp {
             let thread = self.thread_name(me);
             self.steps.push(Step {
                 step: self.steps.len() + 1,
-                seconds: super::super::clock::now().as_secs_f64(),
+                seconds: super::super::clock::now_for_record().as_secs_f64(),
                 thread,
                 action,
                 value,

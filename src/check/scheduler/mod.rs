@@ -1,12 +1,15 @@
 //! The schedulers: how each checker explores one program under a [`Search`].
 //!
 //! Under loom, loom's own exhaustive search (bounded by its preemption bound when one is set).
-//! Under shuttle, shuttle's depth-first search without a bound, its PCT sampler, and ours: the
-//! depth-first search with a preemption bound ([`bounded_dfs`]), whose first execution is the
-//! in-order schedule. On real threads, the program runs once.
+//! Under shuttle, shuttle's PCT sampler and ours: the exhaustive search with partial-order
+//! reduction ([`dpor`]), and the plain depth-first search, with or without a preemption bound
+//! ([`bounded_dfs`]), whose first execution is the in-order schedule. On real threads, the
+//! program runs once.
 
 #[cfg(shuttle)]
 mod bounded_dfs;
+#[cfg(shuttle)]
+pub(super) mod dpor;
 
 use super::report::Limit;
 use super::search::Search;
@@ -49,6 +52,9 @@ mod imp {
                 builder.max_branches = settings.max_steps.unwrap_or(LOOM_MAX_BRANCHES);
                 builder.check(program);
             })),
+            Search::DepthFirst { .. } => Err(
+                "loom's search always reduces; plain depth-first search is shuttle's".to_owned(),
+            ),
             Search::Pct { .. } => Err("loom has no PCT sampler; use shuttle".to_owned()),
             Search::InOrder => Err("loom has no in-order schedule; use shuttle".to_owned()),
         }
@@ -74,9 +80,12 @@ mod imp {
 
 #[cfg(shuttle)]
 mod imp {
+    use super::bounded_dfs::BoundedDfs;
+    use super::dpor::{Counts, Dpor};
     use super::{Limit, Run, Search, Settings};
     use shuttle::scheduler::{DfsScheduler, PctScheduler};
     use shuttle::{Config, FailurePersistence, MaxSteps, Runner};
+    use std::sync::Arc;
 
     /// shuttle's own limit of steps an execution, when nobody sets one.
     const SHUTTLE_MAX_STEPS: usize = 1_000_000;
@@ -96,12 +105,21 @@ mod imp {
             Search::Exhaustive {
                 preemption_bound: None,
             } => Ok(Box::new(move || {
-                Runner::new(DfsScheduler::new(None, false), config()).run(program);
+                let counts = Arc::new(Counts::default());
+                Runner::new(Dpor::new(counts), config()).run(program);
             })),
             Search::Exhaustive {
                 preemption_bound: Some(bound),
+            }
+            | Search::DepthFirst {
+                preemption_bound: Some(bound),
             } => Ok(Box::new(move || {
-                Runner::new(super::bounded_dfs::BoundedDfs::new(bound), config()).run(program);
+                Runner::new(BoundedDfs::new(bound), config()).run(program);
+            })),
+            Search::DepthFirst {
+                preemption_bound: None,
+            } => Ok(Box::new(move || {
+                Runner::new(BoundedDfs::new(usize::MAX), config()).run(program);
             })),
             Search::Pct {
                 seed,
@@ -116,7 +134,7 @@ mod imp {
             })),
             Search::InOrder => Ok(Box::new(move || {
                 // The first execution of the bounded search without preemptions.
-                Runner::new(super::bounded_dfs::BoundedDfs::first_only(0), config()).run(program);
+                Runner::new(BoundedDfs::first_only(0), config()).run(program);
             })),
         }
     }
@@ -149,7 +167,7 @@ mod imp {
         F: Fn() + Send + Sync + 'static,
     {
         match search {
-            Search::Exhaustive { .. } => Ok(Box::new(program)),
+            Search::Exhaustive { .. } | Search::DepthFirst { .. } => Ok(Box::new(program)),
             Search::Pct { .. } => Err("PCT needs --cfg shuttle".to_owned()),
             Search::InOrder => Err("the in-order schedule needs --cfg shuttle".to_owned()),
         }

@@ -37,7 +37,9 @@ use ::loom as rt;
 #[cfg(shuttle)]
 use ::shuttle as rt;
 
-// The checker's per-execution runtime: the virtual clock and the record.
+// The checker's per-execution runtime: the virtual clock, the record, and what steps touch.
+use crate::check::runtime::access::{self, Kind};
+pub(crate) use crate::check::runtime::access::{new_object, Object};
 use crate::check::runtime::{choices, clock, record};
 
 mod condvar;
@@ -49,10 +51,45 @@ pub mod thread;
 mod timer;
 
 pub use rt::sync::atomic;
+pub(crate) mod raw_atomic;
 
 pub(crate) use condvar::Condvar;
 pub(crate) use deadline::Deadline;
 pub(crate) use mutex::{Mutex, MutexGuard};
+
+/// Runs `op`, an operation of the checker's that may switch threads and touches `accesses`,
+/// telling the checker's runtime what it touches ([`access`]): the search that reorders only
+/// related steps must know each step of the model. Every call into the checker that may switch
+/// threads goes through here (or [`operation_touching_everything`]).
+fn operation<R>(accesses: &[(Object, Kind)], op: impl FnOnce() -> R) -> R {
+    if !cfg!(shuttle) {
+        return op();
+    }
+    access::announce(accesses);
+    let result = op();
+    access::done();
+    result
+}
+
+/// Runs `op`, an operation of the checker's on `object` that may switch threads: a read, or
+/// (`write`) a write. An atomic's load is a read; every other operation on it is a write.
+#[inline]
+pub(crate) fn on_object<R>(object: Object, write: bool, op: impl FnOnce() -> R) -> R {
+    let kind = if write { Kind::Write } else { Kind::Read };
+    operation(&[(object, kind)], op)
+}
+
+/// Runs `op`, an operation of the checker's that may switch threads, as a step that may touch
+/// anything (a yield: it lets the checker run another thread, whatever that thread does).
+fn operation_touching_everything<R>(op: impl FnOnce() -> R) -> R {
+    if !cfg!(shuttle) {
+        return op();
+    }
+    access::announce_everything();
+    let result = op();
+    access::done();
+    result
+}
 
 /// The value behind a checker's lock result: a panic never poisons a lock for later users.
 fn unpoison<G>(result: Result<G, std::sync::PoisonError<G>>) -> G {

@@ -3,12 +3,17 @@
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
-use super::{rt, unpoison};
+use super::{new_object, operation, rt, unpoison, Kind, Object};
 
 /// The checker's mutex, with `lock()` returning the guard directly (a poisoned lock is
 /// recovered: a panic never poisons it for later users).
-#[derive(Default)]
-pub struct Mutex<T>(pub(super) rt::sync::Mutex<T>);
+pub struct Mutex<T>(rt::sync::Mutex<T>, Object);
+
+impl<T: Default> Default for Mutex<T> {
+    fn default() -> Self {
+        Self::new(T::default())
+    }
+}
 
 /// The guard of a [`Mutex`]; dropping it unlocks.
 pub struct MutexGuard<'a, T> {
@@ -17,31 +22,58 @@ pub struct MutexGuard<'a, T> {
     pub(super) guard: Option<rt::sync::MutexGuard<'a, T>>,
 }
 
-impl<T> MutexGuard<'_, T> {
+impl<'a, T> MutexGuard<'a, T> {
     /// Lets go of the lock and takes it back: other threads may take it in between.
     pub(super) fn relock(&mut self) {
-        drop(self.guard.take());
-        self.guard = Some(unpoison(self.mutex.0.lock()));
+        self.let_go();
+        self.take_back();
+    }
+
+    /// Lets go of the lock (inside a wait); [`take_back`](Self::take_back) takes it again.
+    pub(super) fn let_go(&mut self) {
+        if let Some(guard) = self.guard.take() {
+            operation(&[self.mutex.touched()], || drop(guard));
+        }
+    }
+
+    /// Takes back the lock let go of.
+    pub(super) fn take_back(&mut self) {
+        self.guard = Some(self.mutex.lock_inner());
+    }
+}
+
+impl<T> Drop for MutexGuard<'_, T> {
+    fn drop(&mut self) {
+        self.let_go();
     }
 }
 
 impl<T> Mutex<T> {
     /// A new unlocked mutex holding `value`.
     pub fn new(value: T) -> Self {
-        Self(rt::sync::Mutex::new(value))
+        Self(rt::sync::Mutex::new(value), new_object())
+    }
+
+    /// What taking or letting go of the lock touches.
+    pub(super) fn touched(&self) -> (Object, Kind) {
+        (self.1, Kind::Write)
+    }
+
+    fn lock_inner(&self) -> rt::sync::MutexGuard<'_, T> {
+        operation(&[self.touched()], || unpoison(self.0.lock()))
     }
 
     /// Blocks until the lock is held, and returns its guard.
     pub fn lock(&self) -> MutexGuard<'_, T> {
         MutexGuard {
             mutex: self,
-            guard: Some(unpoison(self.0.lock())),
+            guard: Some(self.lock_inner()),
         }
     }
 
     /// The guard if the lock is free now, `None` if another holder has it.
     pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
-        let guard = match self.0.try_lock() {
+        let guard = match operation(&[self.touched()], || self.0.try_lock()) {
             Ok(guard) => guard,
             Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
             Err(std::sync::TryLockError::WouldBlock) => return None,

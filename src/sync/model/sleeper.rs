@@ -6,12 +6,17 @@
 //! sleeps while `waiting()` says the slot has not ended, and takes the mutex back;
 //! `sleep_alone(timed, waiting)` sleeps the same way holding nothing. `timed` is the slot's own
 //! mutex, which a timed wait has and whoever ends the wait takes first.
+//!
+//! Under shuttle every call into the checker goes through `operation`, which tells the runtime
+//! what it touches.
 
-use super::mutex::MutexGuard;
-use super::{rt, unpoison};
+use super::mutex::{Mutex, MutexGuard};
+use super::rt;
 
 #[cfg(shuttle)]
 use super::mutex::HELD;
+#[cfg(shuttle)]
+use super::{new_object, operation, unpoison, Kind, Object};
 
 /// How the thread of one wait sleeps, under loom: it lets go of the waiters' mutex and parks
 /// until the slot is ended; whoever ends it unparks the thread. A park token left by an unpark
@@ -37,23 +42,19 @@ impl Sleeper {
 
     pub(super) fn sleep<T>(
         &self,
-        _timed: Option<&rt::sync::Mutex<()>>,
+        _timed: Option<&Mutex<()>>,
         waiting: impl Fn() -> bool,
         guard: &mut MutexGuard<'_, T>,
     ) {
-        drop(guard.guard.take());
+        guard.let_go();
         while waiting() {
             rt::thread::park();
         }
-        guard.guard = Some(unpoison(guard.mutex.0.lock()));
+        guard.take_back();
     }
 
     /// Sleeps until the slot is ended, holding nothing.
-    pub(super) fn sleep_alone(
-        &self,
-        _timed: Option<&rt::sync::Mutex<()>>,
-        waiting: impl Fn() -> bool,
-    ) {
+    pub(super) fn sleep_alone(&self, _timed: Option<&Mutex<()>>, waiting: impl Fn() -> bool) {
         while waiting() {
             rt::thread::park();
         }
@@ -68,6 +69,7 @@ impl Sleeper {
 #[cfg(shuttle)]
 pub(super) struct Sleeper {
     ended: rt::sync::Condvar,
+    object: Object,
 }
 
 #[cfg(shuttle)]
@@ -75,58 +77,54 @@ impl Sleeper {
     pub(super) fn new() -> Self {
         Self {
             ended: rt::sync::Condvar::new(),
+            object: new_object(),
         }
     }
 
+    /// What waiting on or notifying `ended` touches.
+    fn touched(&self) -> (Object, Kind) {
+        (self.object, Kind::Write)
+    }
+
     pub(super) fn wake(&self) {
-        self.ended.notify_one();
+        operation(&[self.touched()], || self.ended.notify_one());
     }
 
     pub(super) fn sleep<T>(
         &self,
-        timed: Option<&rt::sync::Mutex<()>>,
+        timed: Option<&Mutex<()>>,
         waiting: impl Fn() -> bool,
         guard: &mut MutexGuard<'_, T>,
     ) {
         match timed {
-            None => {
-                let mut held = guard.guard.take().expect(HELD);
-                while waiting() {
-                    held = unpoison(self.ended.wait(held));
-                }
-                guard.guard = Some(held);
-            }
+            None => self.wait_while(guard, waiting),
             Some(timed) => {
                 // The slot is locked before the waiters' mutex is let go: whoever ends the
                 // wait takes the slot's lock first, so it cannot end it before this thread
                 // waits on it.
-                self.sleep_on(timed, waiting, || drop(guard.guard.take()));
-                guard.guard = Some(unpoison(guard.mutex.0.lock()));
+                let mut held = timed.lock();
+                guard.let_go();
+                self.wait_while(&mut held, waiting);
+                drop(held);
+                guard.take_back();
             }
         }
     }
 
     /// Sleeps until the slot (a timed one) is ended, holding nothing.
-    pub(super) fn sleep_alone(
-        &self,
-        timed: Option<&rt::sync::Mutex<()>>,
-        waiting: impl Fn() -> bool,
-    ) {
+    pub(super) fn sleep_alone(&self, timed: Option<&Mutex<()>>, waiting: impl Fn() -> bool) {
         let timed = timed.expect("a slot slept on alone has its own mutex");
-        self.sleep_on(timed, waiting, || {});
+        self.wait_while(&mut timed.lock(), waiting);
     }
 
-    /// Takes the slot's own mutex, runs `then`, and waits on `ended` while `waiting()`.
-    fn sleep_on(
-        &self,
-        timed: &rt::sync::Mutex<()>,
-        waiting: impl Fn() -> bool,
-        then: impl FnOnce(),
-    ) {
-        let mut held = unpoison(timed.lock());
-        then();
+    /// Waits on `ended` with `guard`'s mutex while `waiting()`.
+    fn wait_while<T>(&self, guard: &mut MutexGuard<'_, T>, waiting: impl Fn() -> bool) {
+        let mut held = guard.guard.take().expect(HELD);
         while waiting() {
-            held = unpoison(self.ended.wait(held));
+            held = operation(&[self.touched(), guard.mutex.touched()], || {
+                unpoison(self.ended.wait(held))
+            });
         }
+        guard.guard = Some(held);
     }
 }

@@ -1,9 +1,9 @@
 //! One wait of one thread, and how it ends: a [`Slot`] that a notify, a timer or the virtual
 //! clock's alarm ends, whichever comes first (see the [backend's docs](super)).
 
-use super::mutex::MutexGuard;
+use super::mutex::{Mutex, MutexGuard};
 use super::sleeper::Sleeper;
-use super::{clock, rt, unpoison};
+use super::{clock, unpoison};
 
 /// How a wait ended, or that it has not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub(super) enum Ending {
 /// `ending` itself is plain data (see the [backend's docs](super)).
 pub(super) struct Slot {
     ending: std::sync::Mutex<Ending>,
-    timed: Option<rt::sync::Mutex<()>>,
+    timed: Option<Mutex<()>>,
     sleeper: Sleeper,
 }
 
@@ -30,7 +30,7 @@ impl Slot {
     pub(super) fn new(timed: bool) -> Self {
         Self {
             ending: std::sync::Mutex::new(Ending::Waiting),
-            timed: timed.then(|| rt::sync::Mutex::new(())),
+            timed: timed.then(|| Mutex::new(())),
             sleeper: Sleeper::new(),
         }
     }
@@ -41,7 +41,7 @@ impl Slot {
 
     /// Ends the wait `how`, and wakes its thread; false if it had ended already.
     pub(super) fn end(&self, how: Ending) -> bool {
-        let _timed = self.timed.as_ref().map(|timed| unpoison(timed.lock()));
+        let _timed = self.timed.as_ref().map(Mutex::lock);
         let mut ending = unpoison(self.ending.lock());
         if *ending != Ending::Waiting {
             return false;

@@ -6,9 +6,14 @@ use std::time::Duration;
 
 use super::clock::{self, Exit};
 use super::slot::{Ending, Slot};
-use super::{record, rt};
+use super::{access, operation, operation_touching_everything, record, rt, Kind};
 
-pub use rt::thread::{current, yield_now, Thread, ThreadId};
+pub use rt::thread::{current, Thread, ThreadId};
+
+/// Lets the checker run another thread first, if one can run.
+pub fn yield_now() {
+    operation_touching_everything(rt::thread::yield_now);
+}
 
 /// Starts a thread of the model, named `name` if given.
 pub fn spawn_named<F, T>(name: Option<String>, f: F) -> std::io::Result<JoinHandle<T>>
@@ -24,22 +29,25 @@ where
     let exit = Arc::new(Exit::default());
     let finished = Arc::clone(&exit);
     clock::thread_woken();
-    let inner = builder.spawn(move || {
-        /// Tells the clock and the trace the thread finished, however it finishes.
-        struct Finish(Arc<Exit>);
-        impl Drop for Finish {
-            fn drop(&mut self) {
-                // A thread that finishes by panicking is left as it was: it did not finish its
-                // work, and a checker may be unwinding it after its execution is gone.
-                if !std::thread::panicking() {
-                    record::finished(token());
+    let inner = operation(&[], || {
+        builder.spawn(move || {
+            /// Tells the clock and the trace the thread finished, however it finishes.
+            struct Finish(Arc<Exit>);
+            impl Drop for Finish {
+                fn drop(&mut self) {
+                    // A thread that finishes by panicking is left as it was: it did not finish its
+                    // work, and a checker may be unwinding it after its execution is gone.
+                    if !std::thread::panicking() {
+                        record::finished(token());
+                    }
+                    self.0.finish();
+                    access::ending();
                 }
-                self.0.finish();
             }
-        }
-        record::started(token(), traced, object);
-        let _finish = Finish(finished);
-        f()
+            record::started(token(), traced, object);
+            let _finish = Finish(finished);
+            f()
+        })
     })?;
     Ok(JoinHandle {
         inner,
@@ -71,7 +79,8 @@ impl<T> JoinHandle<T> {
         record::joining(token(), self.object);
         let _joining = Joining;
         self.exit.join();
-        self.inner.join()
+        // The thread's end is its last step touching its `exit` (see `Exit::finish`).
+        operation(&[(self.exit.object, Kind::Read)], || self.inner.join())
     }
 
     /// The thread.
@@ -93,7 +102,7 @@ pub fn sleep(duration: Duration) {
         // Longer than the clock can count: a sleep nothing ends.
         clock::thread_idle();
         loop {
-            rt::thread::park();
+            operation(&[], rt::thread::park);
         }
     };
     // Only the clock ends a sleep, so its slot needs no mutex of its own to order enders;

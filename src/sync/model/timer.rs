@@ -4,15 +4,16 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::mutex::Mutex;
 use super::slot::{Ending, Slot};
-use super::{rt, unpoison};
+use super::{access, operation, rt};
 
 /// The deadline of one call that blocked with a timeout, as a thread of the model that makes it
 /// pass: started when the call first blocks, it fires once, at whatever point of the execution
 /// the checker runs it, and times out the call's wait if it is in one.
 #[derive(Debug)]
 pub(super) struct Timer {
-    state: rt::sync::Mutex<TimerState>,
+    state: Mutex<TimerState>,
 }
 
 #[derive(Default)]
@@ -34,16 +35,21 @@ impl Timer {
     /// A timer whose thread is running.
     pub(super) fn start() -> Arc<Self> {
         let timer = Arc::new(Self {
-            state: rt::sync::Mutex::new(TimerState::default()),
+            state: Mutex::new(TimerState::default()),
         });
         let firing = Arc::clone(&timer);
-        rt::thread::spawn(move || firing.fire());
+        operation(&[], || {
+            rt::thread::spawn(move || {
+                firing.fire();
+                access::ending();
+            })
+        });
         timer
     }
 
     fn fire(&self) {
         let waiting = {
-            let mut state = unpoison(self.state.lock());
+            let mut state = self.state.lock();
             state.fired = true;
             state.waiting.take()
         };
@@ -54,12 +60,12 @@ impl Timer {
 
     /// Whether the deadline has passed.
     pub(super) fn fired(&self) -> bool {
-        unpoison(self.state.lock()).fired
+        self.state.lock().fired
     }
 
     /// Makes `slot` the wait to time out; false if the deadline has passed already.
     pub(super) fn watch(&self, slot: &Arc<Slot>) -> bool {
-        let mut state = unpoison(self.state.lock());
+        let mut state = self.state.lock();
         if state.fired {
             return false;
         }

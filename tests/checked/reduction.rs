@@ -1,0 +1,260 @@
+//! The reduced search reaches exactly the outcomes of the full one: hundreds of small programs,
+//! generated from fixed seeds over the atomics, the primitives, timed waits, yields and random
+//! choices, each explored by the exhaustive search (with partial-order reduction) and by plain
+//! depth-first search; the two outcome sets must be equal, and the reduced search never runs
+//! more executions. Plain depth-first search is shuttle's, so under loom this only runs the
+//! reduced search's own check: loom has no plain search to compare with.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use threadproof::check::{Check, Checker, Search, Timing, Verdict};
+use threadproof::queue::Queue;
+use threadproof::sync::atomic::{AtomicUsize, Ordering};
+use threadproof::sync::{random, thread, Arc};
+use threadproof::{Event, Lock};
+
+/// One operation of a generated thread.
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Load(usize),
+    Store(usize, usize),
+    FetchAdd(usize),
+    /// Under the lock: a load and a store of one more (an increment that needs the lock).
+    Locked(usize),
+    TryLock,
+    Set,
+    IsSet,
+    /// Waits for the event for a moment: under any timing, set or timed out, both explored.
+    WaitTimeout,
+    Put(usize),
+    Get,
+    Yield,
+    Choose,
+    /// Under virtual timing, a sleep of that many milliseconds.
+    Sleep(u64),
+}
+
+/// A small deterministic generator (xorshift64*): the programs are the same in every run.
+struct Seeds(u64);
+
+impl Seeds {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
+    }
+}
+
+/// The program of `seed`: two or three threads (the main thread included), each with one or
+/// two operations.
+fn generate(seed: u64, timing: Timing) -> Vec<Vec<Op>> {
+    let mut seeds = Seeds(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let threads = 2 + seeds.below(2);
+    (0..threads)
+        .map(|_| {
+            let ops = 1 + seeds.below(2);
+            (0..ops)
+                .map(|_| {
+                    let object = seeds.below(2);
+                    match seeds.below(if timing == Timing::Virtual { 14 } else { 13 }) {
+                        0 => Op::Load(object),
+                        1 => Op::Store(object, 1 + seeds.below(2)),
+                        2 => Op::FetchAdd(object),
+                        3 => Op::Locked(object),
+                        4 => Op::TryLock,
+                        5 => Op::Set,
+                        6 => Op::IsSet,
+                        7 => Op::WaitTimeout,
+                        8 => Op::Put(1 + seeds.below(2)),
+                        9 => Op::Get,
+                        10 => Op::Yield,
+                        11 => Op::Choose,
+                        12 => Op::Load(object),
+                        _ => Op::Sleep(1 + seeds.below(2) as u64),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+struct Shared {
+    atomics: [AtomicUsize; 2],
+    lock: Lock,
+    event: Event,
+    queue: Queue<usize>,
+}
+
+/// Runs one thread's operations, and says what each saw.
+fn run(shared: &Shared, ops: &[Op]) -> String {
+    let mut seen = String::new();
+    for op in ops {
+        match *op {
+            Op::Load(i) => write!(seen, "{} ", shared.atomics[i].load(Ordering::SeqCst)),
+            Op::Store(i, v) => {
+                shared.atomics[i].store(v, Ordering::SeqCst);
+                Ok(())
+            }
+            Op::FetchAdd(i) => write!(
+                seen,
+                "{} ",
+                shared.atomics[i].fetch_add(1, Ordering::SeqCst)
+            ),
+            Op::Locked(i) => {
+                let _guard = shared.lock.lock();
+                let value = shared.atomics[i].load(Ordering::Relaxed);
+                shared.atomics[i].store(value + 1, Ordering::Relaxed);
+                write!(seen, "{value} ")
+            }
+            Op::TryLock => match shared.lock.try_lock() {
+                Some(_guard) => write!(seen, "got "),
+                None => write!(seen, "busy "),
+            },
+            Op::Set => {
+                shared.event.set();
+                Ok(())
+            }
+            Op::IsSet => write!(seen, "{} ", shared.event.is_set()),
+            Op::WaitTimeout => write!(
+                seen,
+                "w{} ",
+                shared.event.wait_timeout(Duration::from_millis(1))
+            ),
+            Op::Put(v) => {
+                shared.queue.put_nowait(v).unwrap();
+                Ok(())
+            }
+            Op::Get => match shared.queue.get_nowait() {
+                Ok(v) => write!(seen, "q{v} "),
+                Err(_) => write!(seen, "empty "),
+            },
+            Op::Yield => {
+                thread::yield_now();
+                Ok(())
+            }
+            Op::Choose => write!(seen, "r{} ", random::randrange(2).unwrap()),
+            Op::Sleep(ms) => {
+                thread::sleep(Duration::from_millis(ms));
+                Ok(())
+            }
+        }
+        .unwrap();
+    }
+    seen
+}
+
+/// The program: the main thread spawns the others, runs its own operations, joins, and tells
+/// what every thread saw and what the shared objects hold at the end.
+fn program(threads: Vec<Vec<Op>>) -> impl Fn() -> String + Send + Sync + 'static {
+    move || {
+        let shared = Arc::new(Shared {
+            atomics: [AtomicUsize::new(0), AtomicUsize::new(0)],
+            lock: Lock::new(),
+            event: Event::new(),
+            queue: Queue::new(0),
+        });
+        let handles: Vec<_> = threads[1..]
+            .iter()
+            .map(|ops| {
+                let (shared, ops) = (shared.clone(), ops.clone());
+                thread::spawn(move || run(&shared, &ops))
+            })
+            .collect();
+        let mut outcome = format!("main: {}", run(&shared, &threads[0]));
+        for (i, handle) in handles.into_iter().enumerate() {
+            write!(outcome, "| {}: {}", i + 1, handle.join().unwrap()).unwrap();
+        }
+        write!(
+            outcome,
+            "| end: {} {} {} {}",
+            shared.atomics[0].load(Ordering::SeqCst),
+            shared.atomics[1].load(Ordering::SeqCst),
+            shared.event.is_set(),
+            shared.queue.qsize()
+        )
+        .unwrap();
+        outcome
+    }
+}
+
+fn explore(search: Search, timing: Timing, threads: &[Vec<Op>]) -> threadproof::check::Report {
+    Check::with_search(search)
+        .timing(timing)
+        .all_outcomes()
+        .max_executions(LIMIT)
+        .run_claim(program(threads.to_vec()), |_: &String| true)
+}
+
+/// How many programs to generate; each runs under both searches.
+const PROGRAMS: u64 = 300;
+
+/// The most executions either search may take on one program: a program that needs more is
+/// left out of the comparison (and counted).
+const LIMIT: usize = 20_000;
+
+#[test]
+fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search() {
+    let plain = Search::DepthFirst {
+        preemption_bound: None,
+    };
+    let (mut reduced_executions, mut plain_executions) = (0, 0);
+    let (mut compared, mut too_big) = (0, 0);
+    for seed in 0..PROGRAMS {
+        let timing = if seed % 4 == 3 {
+            Timing::Virtual
+        } else {
+            Timing::Any
+        };
+        let threads = generate(seed, timing);
+        let reduced = explore(Search::PROOF, timing, &threads);
+        if reduced.verdict == Verdict::Inconclusive {
+            too_big += 1;
+            continue;
+        }
+        assert_eq!(
+            reduced.verdict,
+            Verdict::Holds,
+            "program {seed} {threads:?}:\n{reduced}"
+        );
+        reduced_executions += reduced.executions;
+        if Checker::CURRENT != Checker::Shuttle {
+            continue;
+        }
+        let full = explore(plain, timing, &threads);
+        if full.verdict == Verdict::Inconclusive {
+            too_big += 1;
+            continue;
+        }
+        assert_eq!(
+            full.verdict,
+            Verdict::Holds,
+            "program {seed} {threads:?}:\n{full}"
+        );
+        compared += 1;
+        assert_eq!(
+            reduced.outcomes.keys().collect::<Vec<_>>(),
+            full.outcomes.keys().collect::<Vec<_>>(),
+            "program {seed} ({timing}) {threads:?}: the reduced search's outcomes (left) differ \
+             from plain depth-first search's (right)"
+        );
+        assert!(
+            reduced.executions <= full.executions,
+            "program {seed} {threads:?}: {} executions reduced, {} plain",
+            reduced.executions,
+            full.executions
+        );
+        plain_executions += full.executions;
+    }
+    println!(
+        "{PROGRAMS} programs, {compared} compared ({too_big} too big): {reduced_executions} executions with the reduction, {plain_executions} by \
+         plain depth-first search"
+    );
+    if Checker::CURRENT == Checker::Shuttle {
+        assert!(
+            compared >= PROGRAMS * 2 / 3,
+            "only {compared} programs compared"
+        );
+    }
+}
