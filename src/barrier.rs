@@ -5,6 +5,7 @@ use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
+use crate::sync::Operation;
 use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
 use crate::trace;
 use crate::{BrokenBarrierError, PartiesError};
@@ -160,6 +161,7 @@ impl Barrier {
     }
 
     fn wait_until(&self, deadline: &mut Deadline) -> Result<usize, BrokenBarrierError> {
+        let mut operation = Some(Operation::begin());
         let blocking = Blocking::on(self, "wait");
         // Wait while the previous round drains or a reset completes (CPython's `_enter`).
         let (mut state, _) = wait_for(
@@ -178,6 +180,8 @@ impl Barrier {
         let result = if index + 1 == self.parties {
             // The last to arrive runs the action and releases the round (CPython's `_release`).
             if let Some(action) = &self.action {
+                // The action is the program's own code: no part of the operation.
+                operation.take();
                 if let Err(panic) = catch_unwind(AssertUnwindSafe(action)) {
                     self.break_barrier(&mut state);
                     self.leave(state);
@@ -227,6 +231,7 @@ impl Barrier {
     /// waiting on it get [`BrokenBarrierError`]; once they have left, it is usable again. A
     /// broken barrier is repaired the same way.
     pub fn reset(&self) {
+        let _operation = Operation::begin();
         let mut state = self.state.lock();
         if state.count > 0 {
             // Filling: wake the waiters with an error. Broken: the waiters still inside leave
@@ -245,6 +250,7 @@ impl Barrier {
     /// [`reset`](Barrier::reset). Use it so that no thread waits forever when one of the
     /// parties cannot arrive.
     pub fn abort(&self) {
+        let _operation = Operation::begin();
         let mut state = self.state.lock();
         self.break_barrier(&mut state);
     }
@@ -257,11 +263,13 @@ impl Barrier {
 
     /// The number of threads waiting for the round to fill now (Python: `barrier.n_waiting`).
     pub fn n_waiting(&self) -> usize {
+        let _operation = Operation::begin();
         self.state.lock().n_waiting()
     }
 
     /// Whether the barrier is broken (Python: `barrier.broken`).
     pub fn broken(&self) -> bool {
+        let _operation = Operation::begin();
         self.state.lock().phase == Phase::Broken
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::sync::Operation;
 use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
 use crate::trace;
 
@@ -76,6 +77,7 @@ impl Event {
     /// Whether the flag is set now (Python: `event.is_set()`).
     #[inline]
     pub fn is_set(&self) -> bool {
+        let _operation = Operation::begin();
         self.state.lock().set
     }
 
@@ -83,6 +85,7 @@ impl Event {
     /// afterwards return at once, until [`clear`](Event::clear). Setting a set event does
     /// nothing.
     pub fn set(&self) {
+        let _operation = Operation::begin();
         let mut state = self.state.lock();
         if state.set {
             return;
@@ -97,6 +100,7 @@ impl Event {
     /// Resets the flag to false (Python: `event.clear()`). Threads that wait afterwards block
     /// until the next [`set`](Event::set). Threads already released by a `set` still return.
     pub fn clear(&self) {
+        let _operation = Operation::begin();
         self.state.lock().set = false;
     }
 
@@ -116,6 +120,7 @@ impl Event {
     }
 
     fn wait_until(&self, timeout: Option<Duration>) -> bool {
+        let _operation = Operation::begin();
         let state = self.state.lock();
         if state.set {
             return true;

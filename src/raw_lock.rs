@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use crate::sync::raw_atomic::{AtomicUsize, Ordering};
+use crate::sync::Operation;
 use crate::sync::{spin, wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
 use crate::trace;
 
@@ -54,6 +55,7 @@ impl RawLock {
     /// acquired.
     #[inline]
     pub(crate) fn acquire(&self, timeout: Option<Duration>) -> bool {
+        let _operation = Operation::begin();
         if self.try_acquire() {
             trace::acquired(self.id, "acquire");
             return true;
@@ -143,6 +145,7 @@ impl RawLock {
     /// the next holder's acquire ahead of it.
     #[inline]
     pub(crate) fn release(&self) -> bool {
+        let _operation = Operation::begin();
         let was = self.state.swap(UNLOCKED, Ordering::Release);
         if was == UNLOCKED {
             return false;
@@ -162,6 +165,7 @@ impl RawLock {
 
     #[inline]
     pub(crate) fn locked(&self) -> bool {
+        let _operation = Operation::begin();
         self.state.load(Ordering::Relaxed) != UNLOCKED
     }
 }
@@ -216,7 +220,7 @@ mod tests {
     /// to park before the holder lets go.
     fn three_threads() -> Check {
         let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(2);
-        Check::with_search(Search::Exhaustive { preemption_bound })
+        Check::with_search(Search::Exhaustive { preemption_bound }).inside_primitives()
     }
 
     /// The claim held in every execution, and some execution reached `outcome`, the case the
@@ -234,7 +238,7 @@ mod tests {
     /// free in the instant between its spin and its first attempt.)
     #[test]
     fn a_woken_waiter_alone_holds_the_lock_uncontended() {
-        let report = Check::new().run_claim(
+        let report = Check::new().inside_primitives().run_claim(
             || {
                 let lock = Arc::new(RawLock::new("Lock"));
                 assert!(lock.acquire(None));
@@ -293,7 +297,7 @@ mod tests {
     /// has nobody to wake.
     #[test]
     fn the_last_waiter_to_time_out_leaves_the_lock_uncontended() {
-        let report = Check::new().run_claim(
+        let report = Check::new().inside_primitives().run_claim(
             || {
                 let lock = Arc::new(RawLock::new("Lock"));
                 assert!(lock.acquire(None));

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::raw_lock::RawLock;
 use crate::sync::raw_atomic::{AtomicUsize, Ordering};
 use crate::sync::thread;
+use crate::sync::Operation;
 use crate::trace;
 use crate::ReleaseError;
 
@@ -118,6 +119,7 @@ impl RLock {
 
     #[inline]
     fn acquire_within(&self, timeout: Option<Duration>) -> bool {
+        let _operation = Operation::begin();
         let me = thread::token();
         if self.owner.load(Ordering::Relaxed) == me {
             let count = self.count.load(Ordering::Relaxed) + 1;
@@ -141,6 +143,7 @@ impl RLock {
     /// it has already released every level; nothing changes.
     #[inline]
     pub fn release(&self) -> Result<(), ReleaseError> {
+        let _operation = Operation::begin();
         if self.owner.load(Ordering::Relaxed) != thread::token() {
             return Err(ReleaseError::NotOwned);
         }
@@ -163,12 +166,14 @@ impl RLock {
     /// Whether some thread owns the lock now.
     #[inline]
     pub fn locked(&self) -> bool {
+        let _operation = Operation::begin();
         self.raw.locked()
     }
 
     /// Whether the calling thread owns the lock (Python: `r_lock._is_owned()`).
     #[inline]
     pub fn is_owned(&self) -> bool {
+        let _operation = Operation::begin();
         self.owner.load(Ordering::Relaxed) == thread::token()
     }
 
@@ -176,6 +181,7 @@ impl RLock {
     /// (Python: `r_lock._recursion_count()`).
     #[inline]
     pub fn recursion_count(&self) -> usize {
+        let _operation = Operation::begin();
         if self.is_owned() {
             self.count.load(Ordering::Relaxed)
         } else {

@@ -8,6 +8,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::sync::Operation;
 use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex, Waiters};
 use crate::trace;
 use crate::ReleaseError;
@@ -59,12 +60,14 @@ impl RawSemaphore {
 
     #[inline]
     fn value(&self) -> usize {
+        let _operation = Operation::begin();
         self.count.lock().value
     }
 
     /// Blocks until a permit is taken, or until `timeout` passes (`None`: never). Returns
     /// whether it took one.
     fn acquire(&self, timeout: Option<Duration>) -> bool {
+        let _operation = Operation::begin();
         let count = self.count.lock();
         let (count, acquired) = wait_for(
             &self.released,
@@ -95,6 +98,7 @@ impl RawSemaphore {
     /// plain one's would exceed `usize::MAX`; in each case nothing changes.
     #[inline]
     fn release(&self, n: usize) -> Result<(), ReleaseError> {
+        let _operation = Operation::begin();
         if n == 0 {
             return Err(ReleaseError::ZeroCount);
         }

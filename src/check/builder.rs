@@ -23,6 +23,7 @@ pub struct Check {
     runs: usize,
     all_outcomes: bool,
     spurious_wakeups: bool,
+    inside_primitives: bool,
     max_executions: Option<usize>,
     max_time: Option<Duration>,
     max_steps: Option<usize>,
@@ -44,6 +45,7 @@ impl fmt::Debug for Check {
             .field("runs", &self.runs)
             .field("all_outcomes", &self.all_outcomes)
             .field("spurious_wakeups", &self.spurious_wakeups)
+            .field("inside_primitives", &self.inside_primitives)
             .field("max_executions", &self.max_executions)
             .field("max_time", &self.max_time)
             .field("max_steps", &self.max_steps)
@@ -77,6 +79,7 @@ impl Check {
             runs: REAL_THREAD_RUNS,
             all_outcomes: false,
             spurious_wakeups: false,
+            inside_primitives: false,
             max_executions: None,
             max_time: None,
             max_steps: None,
@@ -181,6 +184,41 @@ impl Check {
     /// ```
     pub fn spurious_wakeups(mut self) -> Self {
         self.spurious_wakeups = true;
+        self
+    }
+
+    /// The same check, exploring the insides of the crate's primitives too: every step of
+    /// their implementation (a lock word, the mutex that guards a queue's items), as the
+    /// crate's own tests do to prove the primitives.
+    ///
+    /// By default, under shuttle, each operation of a primitive (an acquire, a release, a put,
+    /// a wait up to the point it blocks and from the point it wakes) is one step of the
+    /// program: the search switches threads at the operation's start and where it blocks,
+    /// never inside it. That is sound because each operation behaves as one atomic step of
+    /// its CPython model, whatever the interleaving of its insides: what the crate's own
+    /// checked tests prove with this setting on. Under loom, which offers no control over
+    /// where it switches, the insides are always explored.
+    ///
+    /// ```
+    /// use threadproof::check::{Check, Verdict};
+    /// use threadproof::sync::{thread, Arc};
+    /// use threadproof::Lock;
+    ///
+    /// let program = || {
+    ///     let lock = Arc::new(Lock::new());
+    ///     let other = {
+    ///         let lock = lock.clone();
+    ///         thread::spawn(move || drop(lock.lock()))
+    ///     };
+    ///     drop(lock.lock());
+    ///     other.join().unwrap();
+    /// };
+    /// let whole = Check::new().run(program).expect(Verdict::Holds);
+    /// let inside = Check::new().inside_primitives().run(program).expect(Verdict::Holds);
+    /// assert!(whole.executions <= inside.executions);
+    /// ```
+    pub fn inside_primitives(mut self) -> Self {
+        self.inside_primitives = true;
         self
     }
 
@@ -555,6 +593,7 @@ impl Check {
         };
         let settings = scheduler::Settings {
             max_steps: self.max_steps,
+            whole_operations: !self.inside_primitives,
         };
         let run = match scheduler::runner(self.search, settings, execution) {
             Err(reason) => return Stop::Unsupported { reason },

@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 
+use crate::sync::Operation;
 use crate::sync::{wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard};
 use crate::trace;
 
@@ -109,6 +110,7 @@ impl Tickets {
 /// Takes `state`'s mutex, the lock called `lock` in the trace (Python: `lock.acquire()`),
 /// recording a wait first if another thread holds it.
 pub(super) fn lock<S>(state: &Mutex<S>, lock: trace::Id) -> MutexGuard<'_, S> {
+    let _operation = Operation::begin();
     let guard = match state.try_lock() {
         Some(guard) => guard,
         None => {
@@ -122,6 +124,7 @@ pub(super) fn lock<S>(state: &Mutex<S>, lock: trace::Id) -> MutexGuard<'_, S> {
 
 /// Takes `state`'s mutex if it is free now (Python: `lock.acquire(blocking=False)`).
 pub(super) fn try_lock<S>(state: &Mutex<S>, lock: trace::Id) -> Option<MutexGuard<'_, S>> {
+    let _operation = Operation::begin();
     let guard = state.try_lock()?;
     trace::acquired(lock, "acquire");
     Some(guard)
@@ -129,6 +132,7 @@ pub(super) fn try_lock<S>(state: &Mutex<S>, lock: trace::Id) -> Option<MutexGuar
 
 /// Releases a guard of the lock called `lock` in the trace, from a guard's destructor.
 pub(super) fn release<S>(guard: MutexGuard<'_, S>, lock: trace::Id) {
+    let _operation = Operation::begin();
     crate::sync::release_in_drop(move || {
         trace::released(lock, "release");
         drop(guard);
@@ -167,6 +171,7 @@ pub(super) fn wait<T>(
     blocking: Blocking,
     deadline: &mut Deadline,
 ) -> bool {
+    let _operation = Operation::begin();
     if deadline.passed() {
         return false;
     }
@@ -195,6 +200,7 @@ pub(super) fn notify(
     n: usize,
     traced: trace::Id,
 ) {
+    let _operation = Operation::begin();
     let woken = queue.wake(condition, n);
     trace::step_on(traced, "notify", format_args!("(woke {woken})"));
     if woken > 0 {

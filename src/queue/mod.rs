@@ -30,6 +30,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
+use crate::sync::Operation;
 use crate::sync::{spin, wait_for, Blocking, Condvar, Deadline, Mutex, MutexGuard, Waiters};
 use crate::trace;
 
@@ -276,6 +277,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// [`TaskDoneError`] if no task is unfinished: it was called more times than items were
     /// put. Nothing changes.
     pub fn task_done(&self) -> Result<(), TaskDoneError> {
+        let _operation = Operation::begin();
         let mut st = self.state.lock();
         match st.unfinished_tasks {
             0 => Err(TaskDoneError),
@@ -293,6 +295,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// [`task_done`](Self::task_done) (Python: `q.join()`). Never fails; a shutdown does not
     /// end it, except that `shutdown(true)` finishes the tasks of the items it discards.
     pub fn join(&self) {
+        let _operation = Operation::begin();
         let _unfinished = wait_for(
             &self.all_tasks_done,
             self.state.lock(),
@@ -311,6 +314,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     /// zero), and gets fail at once. Every blocked put and get wakes to find out; joiners wake
     /// when the count has reached zero. Calling it again, either way, is allowed.
     pub fn shutdown(&self, immediate: bool) {
+        let _operation = Operation::begin();
         let discarded = {
             let mut st = self.state.lock();
             st.is_shutdown = true;
@@ -337,17 +341,20 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
 
     /// How many items the queue holds now (Python: `q.qsize()`).
     pub fn qsize(&self) -> usize {
+        let _operation = Operation::begin();
         self.state.lock().items.len()
     }
 
     /// True if the queue holds no items now (Python: `q.empty()`).
     pub fn empty(&self) -> bool {
+        let _operation = Operation::begin();
         self.state.lock().items.is_empty()
     }
 
     /// True if the queue is bounded and holds `maxsize` items now (Python: `q.full()`); never
     /// true for an unbounded queue.
     pub fn full(&self) -> bool {
+        let _operation = Operation::begin();
         Self::is_full(&self.state.lock())
     }
 
@@ -358,17 +365,20 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
 
     /// How many items have been put and not yet marked done (Python: `q.unfinished_tasks`).
     pub fn unfinished_tasks(&self) -> usize {
+        let _operation = Operation::begin();
         self.state.lock().unfinished_tasks
     }
 
     /// True once [`shutdown`](Self::shutdown) has been called (Python: `q.is_shutdown`).
     pub fn is_shutdown(&self) -> bool {
+        let _operation = Operation::begin();
         self.state.lock().is_shutdown
     }
 
     /// Puts `item`, waiting for room for at most `timeout` (`None`: as long as it takes; zero:
     /// not at all).
     fn put_with(&self, item: T, timeout: Option<Duration>) -> Result<(), PutError<T>> {
+        let _operation = Operation::begin();
         let mut st = self.state.lock();
         if st.is_shutdown {
             return Err(PutError::ShutDown(item));
@@ -408,6 +418,7 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
 
     /// A get, blocking until `timeout` (`None`: no limit); a zero timeout does not block.
     fn get_with(&self, timeout: Option<Duration>) -> Result<T, GetError> {
+        let _operation = Operation::begin();
         let mut st = self.state.lock();
         if let Some(item) = self.take(&mut st) {
             let before = st.items.len() + 1;

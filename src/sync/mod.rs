@@ -129,6 +129,32 @@ pub mod random {
     }
 }
 
+/// One operation of one of the crate's primitives (an acquire, a put, a wait...), from the
+/// guard's making to its drop. Under shuttle, unless the check explores the primitives'
+/// insides ([`Check::inside_primitives`](crate::check::Check::inside_primitives)), the checker
+/// switches threads at the operation's start and where it blocks, never elsewhere inside it:
+/// the operation is one step of the user's program. A primitive marks each of its operations
+/// so, and never runs the user's code (a predicate, a barrier's action) inside the mark.
+#[must_use = "the operation lasts as long as the guard"]
+pub(crate) struct Operation(());
+
+impl Operation {
+    /// An operation starts.
+    #[inline(always)]
+    pub(crate) fn begin() -> Self {
+        #[cfg(any(loom, shuttle))]
+        crate::check::runtime::access::operation_begins();
+        Self(())
+    }
+}
+
+#[cfg(any(loom, shuttle))]
+impl Drop for Operation {
+    fn drop(&mut self) {
+        crate::check::runtime::access::operation_ends();
+    }
+}
+
 /// Runs `release` from a guard's destructor.
 ///
 /// When a loom execution ends in a deadlock, loom unwinds the stacks of the blocked threads

@@ -245,8 +245,12 @@ mod spurious {
 
     #[test]
     fn a_wait_that_trusts_its_wake_up_is_refuted_only_with_spurious_wake_ups() {
-        Check::new().run(take_after_one_wait).expect(Verdict::Holds);
+        Check::new()
+            .inside_primitives()
+            .run(take_after_one_wait)
+            .expect(Verdict::Holds);
         let report = Check::new()
+            .inside_primitives()
             .spurious_wakeups()
             .run(take_after_one_wait)
             .expect(Verdict::Violated);

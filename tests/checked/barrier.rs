@@ -13,7 +13,7 @@ use crate::common::{self, assert_passed, spawn};
 
 #[test]
 fn c44_three_parties_get_the_indexes_0_1_2() {
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let barrier = Arc::new(Barrier::new(3).unwrap());
         let others: Vec<_> = ["Thread-1", "Thread-2"]
             .into_iter()
@@ -38,7 +38,7 @@ fn c44_three_parties_get_the_indexes_0_1_2() {
 /// the next round.
 #[test]
 fn c45_a_barrier_is_reused_across_two_generations() {
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let barrier = Arc::new(Barrier::new(2).unwrap());
         // Bookkeeping only: std atomics, which are no scheduling points. All of a checker's
         // threads run on one operating-system thread, so they are exact.
@@ -71,7 +71,7 @@ fn c45_a_barrier_is_reused_across_two_generations() {
 
 #[test]
 fn c46_the_action_runs_once_before_anyone_is_released() {
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let actions = Arc::new(AtomicUsize::new(0));
         let barrier = {
             let actions = actions.clone();
@@ -98,7 +98,7 @@ fn c46_the_action_runs_once_before_anyone_is_released() {
 
 #[test]
 fn c48_abort_wakes_the_waiters_with_broken_barrier_error() {
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let barrier = Arc::new(Barrier::new(3).unwrap());
         let waiters: Vec<_> = ["Thread-1", "Thread-2"]
             .into_iter()
@@ -128,7 +128,7 @@ static NO_RESET: AtomicUsize = AtomicUsize::new(0);
 
 #[test]
 fn c49_reset_wakes_the_waiter_with_broken_barrier_error_and_leaves_it_usable() {
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let barrier = Arc::new(Barrier::new(2).unwrap());
         let first: Arc<Mutex<Option<Result<usize, BrokenBarrierError>>>> = Arc::default();
         let other = {

@@ -12,7 +12,7 @@ pub fn check(loom_bound: Option<usize>, shuttle_bound: Option<usize>) -> Check {
         Checker::Shuttle => shuttle_bound,
         Checker::RealThreads => None,
     };
-    Check::with_search(Search::Exhaustive { preemption_bound })
+    Check::with_search(Search::Exhaustive { preemption_bound }).inside_primitives()
 }
 
 /// Spawns a checker thread called `name`.

@@ -14,7 +14,7 @@ use crate::common::{assert_passed, spawn};
 
 #[test]
 fn c39_set_releases_every_waiter() {
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let event = Arc::new(Event::new());
         let workers = vec![
             {
@@ -40,7 +40,7 @@ static BOTH_WERE_WAITING: AtomicUsize = AtomicUsize::new(0);
 
 #[test]
 fn c41_set_then_clear_releases_the_threads_already_waiting() {
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let event = Arc::new(Event::new());
         let workers = vec![
             {

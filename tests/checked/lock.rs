@@ -52,7 +52,7 @@ fn contend(threads: usize) -> impl Fn() + Send + Sync + 'static {
 
 #[test]
 fn lock_never_loses_an_update_of_two_threads() {
-    let run = Check::new().run(contend(2));
+    let run = Check::new().inside_primitives().run(contend(2));
     assert!(run.is_proof());
     assert_passed("two threads, counter", &run);
 }
@@ -101,7 +101,7 @@ fn three_contending_threads_all_get_the_lock_bounded_loom_4_shuttle_3() {
 fn lock_released_by_another_thread_unblocks_its_waiter() {
     // C10, with a blocked acquirer: MainThread holds the lock, Thread-1 blocks acquiring it, and
     // Thread-2, which never acquired it, releases it.
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let lock = Arc::new(Lock::new());
         trace::label(&*lock, "lock");
         lock.acquire();
@@ -168,7 +168,7 @@ fn try_lock_gets_the_guard_when_free_and_none_when_held() {
 #[test]
 fn guard_released_by_a_panic_lets_the_next_thread_in() {
     // C11 under the checker: a panic inside `with lock:` releases it for the others.
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let lock = Arc::new(Lock::new());
         let panicker = {
             let lock = lock.clone();
@@ -195,7 +195,7 @@ fn guard_released_by_a_panic_lets_the_next_thread_in() {
 #[test]
 fn locks_taken_in_opposite_orders_deadlock_and_the_trace_names_both_holds() {
     // The tutorial's deadlock: action_a takes lock_a then lock_b, action_b the reverse.
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let lock_a = Arc::new(Lock::new());
         let lock_b = Arc::new(Lock::new());
         trace::label(&*lock_a, "lock_a");
@@ -242,6 +242,7 @@ fn locks_taken_in_opposite_orders_deadlock_and_the_trace_names_both_holds() {
 fn a_ring_of_unnamed_threads_deadlocks_and_each_thread_is_named_in_the_explanation() {
     let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(3);
     let report = Check::with_search(Search::Exhaustive { preemption_bound })
+        .inside_primitives()
         .run(|| {
             let locks: Arc<Vec<Lock>> = Arc::new((0..3).map(|_| Lock::new()).collect());
             let handles: Vec<_> = (0..3)
@@ -284,6 +285,7 @@ fn a_ring_of_unnamed_threads_deadlocks_and_each_thread_is_named_in_the_explanati
 #[test]
 fn a_lock_made_after_a_drop_is_a_new_object_in_the_trace() {
     let report = Check::new()
+        .inside_primitives()
         .run_claim(
             || {
                 {
@@ -324,6 +326,7 @@ fn a_lock_made_after_a_drop_is_a_new_object_in_the_trace() {
 #[test]
 fn a_failed_assertion_in_a_thread_is_a_violation_not_a_hang() {
     let report = Check::new()
+        .inside_primitives()
         .run(|| {
             let lock = Arc::new(Lock::new());
             let worker = {

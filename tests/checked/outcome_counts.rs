@@ -30,7 +30,7 @@ fn wait_racing_a_set() -> &'static str {
 /// and where a timed wait's timer is one more thread, every one with at most three preemptions.
 fn check() -> Check {
     let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(3);
-    Check::with_search(Search::Exhaustive { preemption_bound })
+    Check::with_search(Search::Exhaustive { preemption_bound }).inside_primitives()
 }
 
 /// `Report::timed_out_executions` counts the executions in which a wait timed out, each once:
@@ -96,6 +96,7 @@ fn assert_counted_once(report: &threadproof::check::Report) {
 #[test]
 fn a_deadlocked_execution_is_counted_once_as_deadlocks() {
     let report = Check::new()
+        .inside_primitives()
         .run(|| {
             let lock_a = Arc::new(Lock::new());
             let lock_b = Arc::new(Lock::new());
@@ -121,7 +122,7 @@ fn a_deadlocked_execution_is_counted_once_as_deadlocks() {
 /// returned: the execution returned `finished` first, and is counted only as `panicked`.
 #[test]
 fn a_panic_after_the_program_returned_leaves_no_outcome_at_zero() {
-    let report = Check::new().all_outcomes().run(|| {
+    let report = Check::new().inside_primitives().all_outcomes().run(|| {
         let lock = Arc::new(Lock::new());
         lock.acquire();
         let locked = lock.clone();

@@ -13,7 +13,7 @@ use crate::common::{self, assert_passed, report};
 
 /// Explores `program` exhaustively and checks that every execution passed.
 fn check(name: &str, program: impl Fn() + Send + Sync + 'static) {
-    assert_passed(name, &Check::new().run(program));
+    assert_passed(name, &Check::new().inside_primitives().run(program));
 }
 
 #[test]
@@ -357,7 +357,7 @@ fn c69_c71_shutdown_wakes_every_blocked_get_and_put() {
 
 #[test]
 fn a_get_that_nobody_feeds_is_reported_as_a_hang_naming_the_queue() {
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let q = Arc::new(Queue::<i32>::new(0));
         threadproof::trace::label(&*q, "jobs");
         let getter = thread::Builder::new()

@@ -1,8 +1,9 @@
 //! The reduced search reaches exactly the outcomes of the full one: hundreds of small programs,
 //! generated from fixed seeds over the atomics, the primitives, timed waits, yields and random
 //! choices, each explored by the exhaustive search (with partial-order reduction) and by plain
-//! depth-first search; the two outcome sets must be equal, and the reduced search never runs
-//! more executions. Plain depth-first search is shuttle's, so under loom this only runs the
+//! depth-first search, both inside the primitives; the two outcome sets must be equal, and the
+//! reduced search never runs more executions. The reduced search with each operation of a
+//! primitive as one step (what users' checks do) must reach the same outcomes too. Plain depth-first search is shuttle's, so under loom this only runs the
 //! reduced search's own check: loom has no plain search to compare with.
 
 use std::fmt::Write as _;
@@ -179,8 +180,19 @@ fn program(threads: Vec<Vec<Op>>) -> impl Fn() -> String + Send + Sync + 'static
     }
 }
 
-fn explore(search: Search, timing: Timing, threads: &[Vec<Op>]) -> threadproof::check::Report {
-    Check::with_search(search)
+fn explore(
+    search: Search,
+    inside: bool,
+    timing: Timing,
+    threads: &[Vec<Op>],
+) -> threadproof::check::Report {
+    let check = Check::with_search(search);
+    let check = if inside {
+        check.inside_primitives()
+    } else {
+        check
+    };
+    check
         .timing(timing)
         .all_outcomes()
         .max_executions(LIMIT)
@@ -199,7 +211,7 @@ fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search()
     let plain = Search::DepthFirst {
         preemption_bound: None,
     };
-    let (mut reduced_executions, mut plain_executions) = (0, 0);
+    let (mut reduced_executions, mut plain_executions, mut whole_executions) = (0, 0, 0);
     let (mut compared, mut too_big) = (0, 0);
     for seed in 0..PROGRAMS {
         let timing = if seed % 4 == 3 {
@@ -208,7 +220,7 @@ fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search()
             Timing::Any
         };
         let threads = generate(seed, timing);
-        let reduced = explore(Search::PROOF, timing, &threads);
+        let reduced = explore(Search::PROOF, true, timing, &threads);
         if reduced.verdict == Verdict::Inconclusive {
             too_big += 1;
             continue;
@@ -222,7 +234,7 @@ fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search()
         if Checker::CURRENT != Checker::Shuttle {
             continue;
         }
-        let full = explore(plain, timing, &threads);
+        let full = explore(plain, true, timing, &threads);
         if full.verdict == Verdict::Inconclusive {
             too_big += 1;
             continue;
@@ -239,6 +251,16 @@ fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search()
             "program {seed} ({timing}) {threads:?}: the reduced search's outcomes (left) differ \
              from plain depth-first search's (right)"
         );
+        // Each operation of a primitive as one step, as users' checks explore by default.
+        let whole = explore(Search::PROOF, false, timing, &threads);
+        assert_eq!(
+            whole.outcomes.keys().collect::<Vec<_>>(),
+            full.outcomes.keys().collect::<Vec<_>>(),
+            "program {seed} ({timing}) {threads:?}: with each operation one step, the \
+             reduced search's outcomes (left) differ from plain depth-first search's inside the \
+             primitives (right)"
+        );
+        whole_executions += whole.executions;
         assert!(
             reduced.executions <= full.executions,
             "program {seed} {threads:?}: {} executions reduced, {} plain",
@@ -248,8 +270,9 @@ fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search()
         plain_executions += full.executions;
     }
     println!(
-        "{PROGRAMS} programs, {compared} compared ({too_big} too big): {reduced_executions} executions with the reduction, {plain_executions} by \
-         plain depth-first search"
+        "{PROGRAMS} programs, {compared} compared ({too_big} too big); executions: \
+         {plain_executions} by plain depth-first search, {reduced_executions} with the \
+         reduction, {whole_executions} with the reduction and each operation one step"
     );
     if Checker::CURRENT == Checker::Shuttle {
         assert!(

@@ -34,7 +34,7 @@ fn enter(inside: &AtomicUsize) {
 /// what the larger shapes cost).
 #[test]
 fn semaphore_of_value_two_never_has_three_threads_inside() {
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let semaphore = Arc::new(Semaphore::new(2));
         let inside = Arc::new(AtomicUsize::new(0));
         let thread = |name| {
@@ -59,7 +59,7 @@ fn semaphore_of_value_two_never_has_three_threads_inside() {
 /// Two threads block on an empty semaphore while the main thread releases `releases` in turn;
 /// no acquire passes before enough permits were released, and none is left waiting.
 fn releases_let_waiters_through(releases: &'static [usize]) -> Report {
-    Check::new().run(move || {
+    Check::new().inside_primitives().run(move || {
         let semaphore = Arc::new(Semaphore::new(0));
         // Bookkeeping only: std atomics, which are no scheduling points. All of a checker's
         // threads run on one operating-system thread, so they are exact.
@@ -110,7 +110,7 @@ fn c34_release_n_of_two_lets_both_waiters_through() {
 /// thread waiting for it and the thread holding it.
 #[test]
 fn a_leaked_permit_hang_names_the_waiter_and_the_holder() {
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let semaphore = Arc::new(Semaphore::new(1));
         trace::label(&*semaphore, "semaphore");
         let polite = {
@@ -147,7 +147,7 @@ fn a_leaked_permit_hang_names_the_waiter_and_the_holder() {
 
 #[test]
 fn c36_c37_bounded_over_release_fails_and_changes_nothing() {
-    let run = Check::new().run(|| {
+    let run = Check::new().inside_primitives().run(|| {
         let semaphore = Arc::new(BoundedSemaphore::new(2));
         let holder = {
             let semaphore = semaphore.clone();

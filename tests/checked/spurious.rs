@@ -13,6 +13,7 @@ use threadproof::{Barrier, BoundedSemaphore, Condition, Event, Lock, RLock, Sema
 fn check() -> Check {
     let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(3);
     Check::with_search(Search::Exhaustive { preemption_bound })
+        .inside_primitives()
         .spurious_wakeups()
         .all_outcomes()
 }
@@ -29,6 +30,7 @@ where
         .expect(Verdict::Holds);
     let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(3);
     let without = Check::with_search(Search::Exhaustive { preemption_bound })
+        .inside_primitives()
         .all_outcomes()
         .run_claim(program, |_| true)
         .expect(Verdict::Holds);

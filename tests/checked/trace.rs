@@ -8,6 +8,7 @@ use threadproof::trace;
 #[test]
 fn every_operation_on_an_atomic_is_a_step_of_the_trace() {
     let report = Check::new()
+        .inside_primitives()
         .run_claim(
             || {
                 let x = AtomicI32::new(3);

@@ -20,7 +20,7 @@ fn six_threads() {
 
 #[test]
 fn more_threads_than_loom_runs_is_undecided_under_loom_and_holds_under_shuttle() {
-    let report = Check::new().run(six_threads);
+    let report = Check::new().inside_primitives().run(six_threads);
     match Checker::CURRENT {
         Checker::Loom => {
             assert_eq!(report.verdict, Verdict::Inconclusive, "{report}");
@@ -55,7 +55,7 @@ fn long_loop() {
 
 #[test]
 fn a_longer_execution_than_loom_allows_is_undecided_until_the_limit_is_raised() {
-    let report = Check::new().run(long_loop);
+    let report = Check::new().inside_primitives().run(long_loop);
     if Checker::CURRENT == Checker::Loom {
         assert_eq!(report.verdict, Verdict::Inconclusive, "{report}");
         assert_eq!(
@@ -73,6 +73,7 @@ fn a_longer_execution_than_loom_allows_is_undecided_until_the_limit_is_raised() 
         report.expect(Verdict::Holds);
     }
     Check::new()
+        .inside_primitives()
         .max_steps(100_000)
         .run(long_loop)
         .expect(Verdict::Holds);
@@ -82,7 +83,7 @@ fn a_longer_execution_than_loom_allows_is_undecided_until_the_limit_is_raised() 
 /// undecided under either checker, at its step limit.
 #[test]
 fn a_thread_spinning_forever_is_undecided_at_the_step_limit() {
-    let report = Check::new().max_steps(500).run(|| {
+    let report = Check::new().inside_primitives().max_steps(500).run(|| {
         let flag = AtomicBool::new(false);
         while !flag.load(Ordering::SeqCst) {
             thread::yield_now();
@@ -121,6 +122,7 @@ fn unlocked_count() -> usize {
 #[test]
 fn a_spent_budget_of_executions_or_time_is_undecided_not_a_verdict() {
     let report = Check::new()
+        .inside_primitives()
         .max_executions(2)
         .run_claim(unlocked_count, |count| *count >= 1);
     assert_eq!(report.verdict, Verdict::Inconclusive, "{report}");
@@ -129,6 +131,7 @@ fn a_spent_budget_of_executions_or_time_is_undecided_not_a_verdict() {
     assert_eq!(report.outcomes.values().sum::<usize>(), 2, "{report}");
 
     let report = Check::new()
+        .inside_primitives()
         .max_time(Duration::ZERO)
         .run_claim(unlocked_count, |count| *count >= 1);
     assert_eq!(report.verdict, Verdict::Inconclusive, "{report}");
@@ -142,6 +145,7 @@ fn a_spent_budget_of_executions_or_time_is_undecided_not_a_verdict() {
 
     // A counterexample found within the budget stands.
     let report = Check::new()
+        .inside_primitives()
         .max_executions(1_000_000)
         .run_claim(unlocked_count, |count| *count == 2);
     assert_eq!(report.verdict, Verdict::Violated, "{report}");
@@ -150,8 +154,11 @@ fn a_spent_budget_of_executions_or_time_is_undecided_not_a_verdict() {
 
 #[test]
 fn the_exploration_stops_at_the_first_counterexample_unless_asked_for_every_outcome() {
-    let first = Check::new().run_claim(unlocked_count, |count| *count == 2);
+    let first = Check::new()
+        .inside_primitives()
+        .run_claim(unlocked_count, |count| *count == 2);
     let all = Check::new()
+        .inside_primitives()
         .all_outcomes()
         .run_claim(unlocked_count, |count| *count == 2);
     assert_eq!(first.verdict, Verdict::Violated, "{first}");
@@ -188,7 +195,7 @@ fn the_exploration_stops_at_the_first_counterexample_unless_asked_for_every_outc
 /// program's violation, counted once.
 #[test]
 fn a_panic_in_a_thread_nobody_joins_is_a_violation_counted_once() {
-    let report = Check::new().all_outcomes().run(|| {
+    let report = Check::new().inside_primitives().all_outcomes().run(|| {
         let lock = Arc::new(Lock::new());
         let locked = lock.clone();
         thread::spawn(move || {
@@ -238,7 +245,9 @@ fn store_buffering(order: Ordering) -> (usize, usize) {
 #[test]
 fn a_seq_cst_program_is_not_refuted_by_a_read_sequential_consistency_forbids() {
     let both_zero = |(r1, r2): &(usize, usize)| !(*r1 == 0 && *r2 == 0);
-    let report = Check::new().run_claim(|| store_buffering(Ordering::SeqCst), both_zero);
+    let report = Check::new()
+        .inside_primitives()
+        .run_claim(|| store_buffering(Ordering::SeqCst), both_zero);
     println!("{report}");
     match Checker::CURRENT {
         Checker::Loom => {
@@ -261,7 +270,9 @@ fn a_seq_cst_program_is_not_refuted_by_a_read_sequential_consistency_forbids() {
             report.expect(Verdict::Holds);
         }
     }
-    let relaxed = Check::new().run_claim(|| store_buffering(Ordering::Relaxed), both_zero);
+    let relaxed = Check::new()
+        .inside_primitives()
+        .run_claim(|| store_buffering(Ordering::Relaxed), both_zero);
     if Checker::CURRENT == Checker::Loom {
         assert_eq!(relaxed.verdict, Verdict::Violated, "{relaxed}");
         assert_eq!(

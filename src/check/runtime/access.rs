@@ -107,6 +107,9 @@ struct Log {
     running: usize,
     /// token -> what the thread's operation in progress touches.
     announced: HashMap<usize, Footprint>,
+    /// token -> how many primitive operations the thread is inside (nested ones count), and
+    /// whether the outermost has not yet reached a point where the checker may switch.
+    inside: HashMap<usize, (usize, bool)>,
     /// The step running now.
     current: Footprint,
 }
@@ -168,6 +171,46 @@ pub(crate) fn announce_everything() {
 /// the end of the execution to conflict with every thread still able to run.
 pub(crate) fn ending() {
     announce(&[]);
+}
+
+/// The running thread starts an operation of one of the crate's primitives (an acquire, a
+/// put...). Unless the check explores the primitives' insides, the checker switches away from
+/// a thread inside an operation only where it blocks: the operation's first point where the
+/// checker may switch is its start, and after that the thread runs on until the operation
+/// ends or blocks.
+pub(crate) fn operation_begins() {
+    with(|log| {
+        let (depth, fresh) = log.inside.entry(log.running).or_insert((0, false));
+        *depth += 1;
+        if *depth == 1 {
+            *fresh = true;
+        }
+    });
+}
+
+/// The running thread's primitive operation is over.
+pub(crate) fn operation_ends() {
+    with(|log| {
+        if let Some((depth, fresh)) = log.inside.get_mut(&log.running) {
+            *depth = depth.saturating_sub(1);
+            if *depth == 0 {
+                *fresh = false;
+            }
+        }
+    });
+}
+
+/// Whether the checker may switch away from thread `me`, which can go on: it is inside no
+/// primitive operation, or at its operation's first point where the checker may switch.
+#[cfg_attr(
+    not(shuttle),
+    expect(dead_code, reason = "only shuttle's schedulers read the log")
+)]
+pub(crate) fn may_switch_from(me: usize) -> bool {
+    LOG.with(|log| match log.borrow_mut().inside.get_mut(&me) {
+        Some((depth, fresh)) if *depth > 0 => std::mem::take(fresh),
+        _ => true,
+    })
 }
 
 /// The running thread's operation is over.

@@ -5,6 +5,8 @@
 
 use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
 
+use crate::check::runtime::access::{self, Footprint};
+
 struct Level {
     options: Vec<TaskId>,
     chosen: usize,
@@ -12,6 +14,8 @@ struct Level {
 
 pub(crate) struct BoundedDfs {
     bound: usize,
+    /// Each operation of a primitive is one step: no switch inside it unless it blocks.
+    whole_operations: bool,
     /// Stop after the first execution.
     first_only: bool,
     levels: Vec<Level>,
@@ -21,9 +25,10 @@ pub(crate) struct BoundedDfs {
 }
 
 impl BoundedDfs {
-    pub(crate) fn new(bound: usize) -> Self {
+    pub(crate) fn new(bound: usize, whole_operations: bool) -> Self {
         Self {
             bound,
+            whole_operations,
             first_only: false,
             levels: Vec::new(),
             step: 0,
@@ -35,10 +40,10 @@ impl BoundedDfs {
 
 impl BoundedDfs {
     /// Only the first execution of the search: at every choice, its first option.
-    pub(crate) fn first_only(bound: usize) -> Self {
+    pub(crate) fn first_only(bound: usize, whole_operations: bool) -> Self {
         Self {
             first_only: true,
-            ..Self::new(bound)
+            ..Self::new(bound, whole_operations)
         }
     }
 }
@@ -64,6 +69,8 @@ impl Scheduler for BoundedDfs {
         self.started = true;
         self.step = 0;
         self.preemptions = 0;
+        // The runtime's log knows which thread runs, and whether it is inside an operation.
+        access::begin_execution(self.whole_operations);
         Some(Schedule::new(0))
     }
 
@@ -74,6 +81,8 @@ impl Scheduler for BoundedDfs {
         is_yielding: bool,
     ) -> Option<TaskId> {
         let continuing = current.filter(|c| !is_yielding && runnable.iter().any(|t| t.id() == *c));
+        let inside = continuing
+            .filter(|c| self.whole_operations && !access::may_switch_from(usize::from(*c) + 1));
         let next = if self.step < self.levels.len() {
             let level = &self.levels[self.step];
             level.options[level.chosen]
@@ -85,7 +94,7 @@ impl Scheduler for BoundedDfs {
                     .filter(|t| Some(*t) != current)
             };
             let options: Vec<TaskId> = match continuing {
-                Some(c) if self.preemptions >= self.bound => vec![c],
+                Some(c) if inside.is_some() || self.preemptions >= self.bound => vec![c],
                 Some(c) => std::iter::once(c).chain(others()).collect(),
                 // A yielding thread lets the others go first, as loom's yield does; it
                 // runs again at once only if nobody else can.
@@ -100,6 +109,7 @@ impl Scheduler for BoundedDfs {
             self.preemptions += 1;
         }
         self.step += 1;
+        access::start_step(usize::from(next) + 1, Footprint::default());
         Some(next)
     }
 

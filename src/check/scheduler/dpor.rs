@@ -96,6 +96,8 @@ pub(crate) struct Counts {
 }
 
 pub(crate) struct Dpor {
+    /// Each operation of a primitive is one step: no switch inside it unless it blocks.
+    whole_operations: bool,
     nodes: Vec<Node>,
     started: bool,
     counts: Arc<Counts>,
@@ -116,8 +118,9 @@ pub(crate) struct Dpor {
 }
 
 impl Dpor {
-    pub(crate) fn new(counts: Arc<Counts>) -> Self {
+    pub(crate) fn new(counts: Arc<Counts>, whole_operations: bool) -> Self {
         Self {
+            whole_operations,
             nodes: Vec::new(),
             started: false,
             counts,
@@ -335,6 +338,16 @@ impl Scheduler for Dpor {
         current: Option<TaskId>,
         is_yielding: bool,
     ) -> Option<TaskId> {
+        if self.whole_operations && !is_yielding {
+            let inside = current.filter(|c| {
+                runnable.iter().any(|t| t.id() == *c)
+                    && !access::may_switch_from(usize::from(*c) + 1)
+            });
+            if inside.is_some() {
+                // Inside a primitive's operation, which can go on: its step goes on.
+                return inside;
+            }
+        }
         if self.position > 0 {
             let footprint = access::end_step();
             self.end_step(self.position - 1, footprint);

@@ -29,6 +29,16 @@ pub(super) struct Settings {
         expect(dead_code, reason = "real threads have no scheduling steps to limit")
     )]
     pub(super) max_steps: Option<usize>,
+    /// Each operation of a primitive is one step (see `Check::inside_primitives`); shuttle's
+    /// schedulers of ours only.
+    #[cfg_attr(
+        not(shuttle),
+        expect(
+            dead_code,
+            reason = "only our shuttle schedulers can keep an operation whole"
+        )
+    )]
+    pub(super) whole_operations: bool,
 }
 
 #[cfg(loom)]
@@ -106,7 +116,7 @@ mod imp {
                 preemption_bound: None,
             } => Ok(Box::new(move || {
                 let counts = Arc::new(Counts::default());
-                Runner::new(Dpor::new(counts), config()).run(program);
+                Runner::new(Dpor::new(counts, settings.whole_operations), config()).run(program);
             })),
             Search::Exhaustive {
                 preemption_bound: Some(bound),
@@ -114,12 +124,17 @@ mod imp {
             | Search::DepthFirst {
                 preemption_bound: Some(bound),
             } => Ok(Box::new(move || {
-                Runner::new(BoundedDfs::new(bound), config()).run(program);
+                Runner::new(BoundedDfs::new(bound, settings.whole_operations), config())
+                    .run(program);
             })),
             Search::DepthFirst {
                 preemption_bound: None,
             } => Ok(Box::new(move || {
-                Runner::new(BoundedDfs::new(usize::MAX), config()).run(program);
+                Runner::new(
+                    BoundedDfs::new(usize::MAX, settings.whole_operations),
+                    config(),
+                )
+                .run(program);
             })),
             Search::Pct {
                 seed,
@@ -134,7 +149,11 @@ mod imp {
             })),
             Search::InOrder => Ok(Box::new(move || {
                 // The first execution of the bounded search without preemptions.
-                Runner::new(BoundedDfs::first_only(0), config()).run(program);
+                Runner::new(
+                    BoundedDfs::first_only(0, settings.whole_operations),
+                    config(),
+                )
+                .run(program);
             })),
         }
     }
