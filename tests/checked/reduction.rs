@@ -281,3 +281,51 @@ fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search()
         );
     }
 }
+
+/// No limit of threads under shuttle: sixteen threads, each writing its own slot and two of
+/// them also racing on a shared count, are proved. Their steps on their own slots touch nothing
+/// in common, so the reduced search runs one order of them, and explores only the orders of
+/// the two racing increments. Plain depth-first search would order every pair of steps; loom
+/// runs at most five threads (and reports that limit, see `verdicts`).
+#[test]
+fn sixteen_threads_are_proved_under_shuttle() {
+    if Checker::CURRENT != Checker::Shuttle {
+        return;
+    }
+    const THREADS: usize = 16;
+    let report = Check::new().all_outcomes().run_claim(
+        || {
+            let slots: Arc<Vec<AtomicUsize>> =
+                Arc::new((0..THREADS).map(|_| AtomicUsize::new(0)).collect());
+            let count = Arc::new(AtomicUsize::new(0));
+            let threads: Vec<_> = (0..THREADS)
+                .map(|i| {
+                    let (slots, count) = (slots.clone(), count.clone());
+                    thread::spawn(move || {
+                        slots[i].store(i + 1, Ordering::SeqCst);
+                        if i < 2 {
+                            // A lost update is possible: a read, then a separate write.
+                            let seen = count.load(Ordering::SeqCst);
+                            count.store(seen + 1, Ordering::SeqCst);
+                        }
+                    })
+                })
+                .collect();
+            for thread in threads {
+                thread.join().unwrap();
+            }
+            let sum: usize = slots.iter().map(|s| s.load(Ordering::SeqCst)).sum();
+            (sum, count.load(Ordering::SeqCst))
+        },
+        |(sum, _): &(usize, usize)| *sum == THREADS * (THREADS + 1) / 2,
+    );
+    assert_eq!(report.verdict, Verdict::Holds, "{report}");
+    assert!(report.is_proof(), "{report}");
+    // Both outcomes of the race, and nothing else.
+    assert_eq!(
+        report.outcomes.keys().collect::<Vec<_>>(),
+        ["(136, 1)", "(136, 2)"],
+        "{report}"
+    );
+    assert!(report.executions < 100, "{report}");
+}

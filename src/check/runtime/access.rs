@@ -22,6 +22,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// An object steps may touch: its number ([`new_object`]), or one of the runtime's own objects
 /// below.
@@ -107,6 +108,9 @@ struct Log {
     running: usize,
     /// token -> what the thread's operation in progress touches.
     announced: HashMap<usize, Footprint>,
+    /// token -> whether the thread's operation in progress can go on without blocking, for an
+    /// operation that says.
+    can_go_on: HashMap<usize, Rc<dyn Fn() -> bool>>,
     /// token -> how many primitive operations the thread is inside (nested ones count), and
     /// whether the outermost has not yet reached a point where the checker may switch.
     inside: HashMap<usize, (usize, bool)>,
@@ -155,6 +159,34 @@ pub(crate) fn announce(accesses: &[(Object, Kind)]) {
         log.current.merge(&footprint);
         log.announced.insert(log.running, footprint);
     });
+}
+
+/// [`announce`], for an operation that blocks unless `can_go_on()` (a join blocks until its
+/// thread has finished): the search does not run a thread whose operation would block while
+/// another thread can run, as the attempt would only block; it becomes able to go on through
+/// a step that touches what the operation touches.
+///
+/// Unlike [`announce`], what the operation touches counts only from its first switch on: before
+/// it, the operation only finds that it must block, which changes nothing another thread sees.
+pub(crate) fn announce_blocking(accesses: &[(Object, Kind)], can_go_on: Rc<dyn Fn() -> bool>) {
+    with(|log| {
+        let mut footprint = Footprint::default();
+        for &(object, kind) in accesses {
+            footprint.add(object, kind);
+        }
+        log.announced.insert(log.running, footprint);
+        log.can_go_on.insert(log.running, can_go_on);
+    });
+}
+
+/// Whether thread `me`'s operation in progress can go on without blocking, as far as it says.
+#[cfg_attr(
+    not(shuttle),
+    expect(dead_code, reason = "only shuttle's reducing search reads the log")
+)]
+pub(crate) fn can_go_on(me: usize) -> bool {
+    let check = LOG.with(|log| log.borrow().can_go_on.get(&me).cloned());
+    check.is_none_or(|can_go_on| can_go_on())
 }
 
 /// The running thread is about to start an operation that may switch threads and may touch
@@ -217,6 +249,7 @@ pub(crate) fn may_switch_from(me: usize) -> bool {
 pub(crate) fn done() {
     with(|log| {
         log.announced.remove(&log.running);
+        log.can_go_on.remove(&log.running);
     });
 }
 

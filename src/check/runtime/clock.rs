@@ -191,13 +191,28 @@ struct ExitState {
 }
 
 impl Exit {
+    /// The step using this touches it, if the clock runs: only the clock reads what it keeps.
+    fn touch(&self) {
+        if running() {
+            access::touch(self.object, access::Kind::Write);
+        }
+    }
+
+    /// Whether the thread this belongs to has finished.
+    pub(crate) fn finished(&self) -> bool {
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .finished
+    }
+
     /// The thread this belongs to finishes (`finished`), handing its count to a waiting joiner.
     pub(crate) fn finish(&self) {
         if std::thread::panicking() {
             // A checker unwinding an execution it has given up on: the clock is gone with it.
             return;
         }
-        access::touch(self.object, access::Kind::Write);
+        self.touch();
         let joiner = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             state.finished = true;
@@ -210,7 +225,7 @@ impl Exit {
 
     /// The calling thread is about to join the thread this belongs to.
     pub(crate) fn join(&self) {
-        access::touch(self.object, access::Kind::Write);
+        self.touch();
         let finished = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             state.joiner = !state.finished;

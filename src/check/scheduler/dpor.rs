@@ -370,6 +370,11 @@ impl Scheduler for Dpor {
             // A yielding thread lets the others go first.
             options.retain(|t| Some(*t) != current);
         }
+        // A thread whose operation would only block (a join of a thread still running) waits
+        // until it can go on, unless no other thread can run.
+        if options.iter().any(|t| access::can_go_on(t + 1)) {
+            options.retain(|t| access::can_go_on(t + 1));
+        }
 
         let position = self.position;
         let chosen = if position < self.nodes.len() {

@@ -79,6 +79,22 @@ pub(crate) fn on_object<R>(object: Object, write: bool, op: impl FnOnce() -> R) 
     operation(&[(object, kind)], op)
 }
 
+/// Runs `op`, an operation of the checker's that blocks unless `can_go_on()` (a join), and
+/// touches `accesses` from its first switch on (see `access::announce_blocking`).
+fn operation_blocking<R>(
+    accesses: &[(Object, Kind)],
+    can_go_on: std::rc::Rc<dyn Fn() -> bool>,
+    op: impl FnOnce() -> R,
+) -> R {
+    if !cfg!(shuttle) {
+        return op();
+    }
+    access::announce_blocking(accesses, can_go_on);
+    let result = op();
+    access::done();
+    result
+}
+
 /// Runs `op`, an operation of the checker's that may switch threads, as a step that may touch
 /// anything (a yield: it lets the checker run another thread, whatever that thread does).
 fn operation_touching_everything<R>(op: impl FnOnce() -> R) -> R {

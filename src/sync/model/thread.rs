@@ -1,12 +1,15 @@
 //! The checker's threads, with what the virtual clock and the trace need to know of them: when
 //! a thread starts, finishes, sleeps and joins.
 
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::clock::{self, Exit};
 use super::slot::{Ending, Slot};
-use super::{access, operation, operation_touching_everything, record, rt, Kind};
+use super::{
+    access, operation, operation_blocking, operation_touching_everything, record, rt, Kind,
+};
 
 pub use rt::thread::{current, Thread, ThreadId};
 
@@ -41,6 +44,7 @@ where
                         record::finished(token());
                     }
                     self.0.finish();
+                    access::touch(self.0.object, access::Kind::Write);
                     access::ending();
                 }
             }
@@ -79,8 +83,14 @@ impl<T> JoinHandle<T> {
         record::joining(token(), self.object);
         let _joining = Joining;
         self.exit.join();
-        // The thread's end is its last step touching its `exit` (see `Exit::finish`).
-        operation(&[(self.exit.object, Kind::Read)], || self.inner.join())
+        // The join goes on once the thread has ended; its end is its last step, which touches
+        // its `exit` (see `access::ending`).
+        let exit = Arc::clone(&self.exit);
+        operation_blocking(
+            &[(self.exit.object, Kind::Read)],
+            Rc::new(move || exit.finished()),
+            || self.inner.join(),
+        )
     }
 
     /// The thread.
