@@ -214,10 +214,10 @@ mod tests {
         thread::spawn(move || body(&lock))
     }
 
-    /// The search for a test of three threads: every interleaving under loom. shuttle's
-    /// depth-first search has no partial-order reduction and walks every order of the three
-    /// threads' steps, so there it is bounded to two preemptions; one is enough for two waiters
-    /// to park before the holder lets go.
+    /// The search for a test of three threads: every interleaving under loom. Under shuttle,
+    /// inside the primitives, the three threads' steps on the lock word all touch it, so even
+    /// the reduced search walks most of their orders: it is bounded to two preemptions there;
+    /// one is enough for two waiters to park before the holder lets go.
     fn three_threads() -> Check {
         let preemption_bound = (Checker::CURRENT == Checker::Shuttle).then_some(2);
         Check::with_search(Search::Exhaustive { preemption_bound }).inside_primitives()

@@ -40,8 +40,8 @@
 //! ```
 //!
 //! [`Check::run`] explores a closure: under `RUSTFLAGS="--cfg loom"` with loom's exhaustive
-//! search, under `RUSTFLAGS="--cfg shuttle"` with shuttle's depth-first search (or a sampled
-//! or bounded one, see [`Search`]); on real threads it runs the closure many times as a stress
+//! search, under `RUSTFLAGS="--cfg shuttle"` with this crate's search with partial-order
+//! reduction (or a sampled or bounded one, see [`Search`]); on real threads it runs the closure many times as a stress
 //! test, and the report says that this is no proof. The program spawns its threads with
 //! [`sync::thread`](crate::sync::thread) and shares data through
 //! [`sync::Arc`](crate::sync::Arc) and [`sync::atomic`](crate::sync::atomic), so the checker
