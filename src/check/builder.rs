@@ -340,6 +340,7 @@ impl Check {
             started: Instant::now(),
             stopped_at_first: AtomicBool::new(false),
             limit: Mutex::new(None),
+            counts: Arc::default(),
         });
         let progress = Arc::clone(&self.progress);
         progress.store(0, Ordering::Relaxed);
@@ -502,6 +503,7 @@ impl Check {
             counterexample,
             limit,
             stopped_at_first: control.stopped_at_first.load(Ordering::Relaxed),
+            sleep_set_blocked: control.counts.sleep_set_blocked.load(Ordering::Relaxed),
             error,
         }
     }
@@ -594,8 +596,9 @@ impl Check {
         let settings = scheduler::Settings {
             max_steps: self.max_steps,
             whole_operations: !self.inside_primitives,
+            counts: Arc::clone(&control.counts),
         };
-        let run = match scheduler::runner(self.search, settings, execution) {
+        let run = match scheduler::runner(self.search, settings.clone(), execution) {
             Err(reason) => return Stop::Unsupported { reason },
             Ok(run) => run,
         };
@@ -613,7 +616,7 @@ impl Check {
             .cloned()
             .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
             .unwrap_or_else(|| "panic with a non-text payload".to_owned());
-        if let Some(limit) = scheduler::limit_in(&message, settings) {
+        if let Some(limit) = scheduler::limit_in(&message, &settings) {
             return Stop::Limit(limit);
         }
         // Our own record decides, not the checker's words: an execution stopped with every
@@ -646,6 +649,8 @@ struct Control {
     stopped_at_first: AtomicBool,
     /// A limit of the check that an execution reached.
     limit: Mutex<Option<Limit>>,
+    /// What the search counts.
+    counts: Arc<scheduler::Counts>,
 }
 
 impl Control {

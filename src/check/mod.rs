@@ -175,6 +175,7 @@ mod tests {
             counterexample: None,
             limit: None,
             stopped_at_first: false,
+            sleep_set_blocked: 0,
             error: None,
         };
         let described =

@@ -237,6 +237,11 @@ pub struct Report {
     /// Whether the exploration stopped at the first counterexample (the default), rather than
     /// exploring on to count every outcome ([`Check::all_outcomes`](super::Check::all_outcomes)).
     pub stopped_at_first: bool,
+    /// Executions the reducing search under shuttle stopped early, because each thread that
+    /// could run had been explored from there already, to the same effect (they are "sleep-set
+    /// blocked"): counted in `executions`, they reach no outcome.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub sleep_set_blocked: usize,
     /// Why the exploration could not run, for [`Verdict::Error`].
     pub error: Option<String>,
 }
@@ -351,6 +356,13 @@ impl fmt::Display for Report {
                 f,
                 "a wait timed out in {} of the executions",
                 self.timed_out_executions
+            )?;
+        }
+        if self.sleep_set_blocked > 0 {
+            writeln!(
+                f,
+                "{} of the executions stopped early, each the same as one explored before                  (sleep-set blocked)",
+                self.sleep_set_blocked
             )?;
         }
         if !self.outcomes.is_empty() {

@@ -212,7 +212,7 @@ fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search()
         preemption_bound: None,
     };
     let (mut reduced_executions, mut plain_executions, mut whole_executions) = (0, 0, 0);
-    let (mut compared, mut too_big) = (0, 0);
+    let (mut compared, mut too_big, mut blocked) = (0, 0, 0);
     for seed in 0..PROGRAMS {
         let timing = if seed % 4 == 3 {
             Timing::Virtual
@@ -231,6 +231,14 @@ fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search()
             "program {seed} {threads:?}:\n{reduced}"
         );
         reduced_executions += reduced.executions;
+        // Every execution reaches one outcome, but those the search stopped early.
+        let reached = |report: &threadproof::check::Report| report.outcomes.values().sum::<usize>();
+        assert_eq!(
+            reached(&reduced) + reduced.sleep_set_blocked,
+            reduced.executions,
+            "program {seed} {threads:?}:\n{reduced}"
+        );
+        blocked += reduced.sleep_set_blocked;
         if Checker::CURRENT != Checker::Shuttle {
             continue;
         }
@@ -261,6 +269,16 @@ fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search()
              primitives (right)"
         );
         whole_executions += whole.executions;
+        assert_eq!(
+            reached(&whole) + whole.sleep_set_blocked,
+            whole.executions,
+            "program {seed} {threads:?}:\n{whole}"
+        );
+        assert_eq!(
+            reached(&full),
+            full.executions,
+            "plain depth-first search stops no execution early"
+        );
         assert!(
             reduced.executions <= full.executions,
             "program {seed} {threads:?}: {} executions reduced, {} plain",
@@ -272,7 +290,8 @@ fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search()
     println!(
         "{PROGRAMS} programs, {compared} compared ({too_big} too big); executions: \
          {plain_executions} by plain depth-first search, {reduced_executions} with the \
-         reduction, {whole_executions} with the reduction and each operation one step"
+         reduction ({blocked} of them stopped early, sleep-set blocked), {whole_executions} \
+         with the reduction and each operation one step"
     );
     if Checker::CURRENT == Checker::Shuttle {
         assert!(

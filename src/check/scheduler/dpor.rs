@@ -30,11 +30,12 @@
 //! pick.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
 
+use super::Counts;
 use crate::check::runtime::access::{self, Footprint, Kind, Object};
 
 /// A thread, by its shuttle task number.
@@ -85,14 +86,6 @@ impl Node {
 struct Step {
     thread: Thread,
     clock: Clock,
-}
-
-/// Counts the search keeps for the report.
-#[derive(Debug, Default)]
-pub(crate) struct Counts {
-    /// Executions stopped because every thread that could run was asleep: an equivalent
-    /// interleaving had been explored.
-    pub(crate) sleep_set_blocked: AtomicUsize,
 }
 
 pub(crate) struct Dpor {

@@ -19,8 +19,17 @@ pub(super) use imp::{install_panic_hooks, limit_in, runner};
 /// Each backend turns a search into a runnable check, or says why it cannot.
 type Run = Box<dyn FnOnce()>;
 
+/// What a search counts for the report, besides what the executions report themselves.
+#[derive(Debug, Default)]
+pub(super) struct Counts {
+    /// Executions the reducing search stopped early because every thread that could run had
+    /// been explored there already, to the same effect (sleep-set blocked): they reach no
+    /// outcome.
+    pub(super) sleep_set_blocked: std::sync::atomic::AtomicUsize,
+}
+
 /// What a check asks of the checker besides the search.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Settings {
     /// The most scheduling steps an execution may take (loom's branches, shuttle's steps);
     /// the checker's default if `None`.
@@ -39,6 +48,12 @@ pub(super) struct Settings {
         )
     )]
     pub(super) whole_operations: bool,
+    /// Where the search counts what the report shows.
+    #[cfg_attr(
+        not(shuttle),
+        expect(dead_code, reason = "only the reducing search under shuttle counts")
+    )]
+    pub(super) counts: std::sync::Arc<Counts>,
 }
 
 #[cfg(loom)]
@@ -74,7 +89,7 @@ mod imp {
     pub(crate) fn install_panic_hooks() {}
 
     /// The limit of loom's that a panic with `message` says an execution reached, if any.
-    pub(crate) fn limit_in(message: &str, settings: Settings) -> Option<Limit> {
+    pub(crate) fn limit_in(message: &str, settings: &Settings) -> Option<Limit> {
         if message.contains("self.threads.len() < self.max()") {
             return Some(Limit::LoomThreads {
                 max: loom::MAX_THREADS,
@@ -91,11 +106,10 @@ mod imp {
 #[cfg(shuttle)]
 mod imp {
     use super::bounded_dfs::BoundedDfs;
-    use super::dpor::{Counts, Dpor};
+    use super::dpor::Dpor;
     use super::{Limit, Run, Search, Settings};
     use shuttle::scheduler::{DfsScheduler, PctScheduler};
     use shuttle::{Config, FailurePersistence, MaxSteps, Runner};
-    use std::sync::Arc;
 
     /// shuttle's own limit of steps an execution, when nobody sets one.
     const SHUTTLE_MAX_STEPS: usize = 1_000_000;
@@ -104,19 +118,20 @@ mod imp {
     where
         F: Fn() + Send + Sync + 'static,
     {
+        let max_steps = settings.max_steps.unwrap_or(SHUTTLE_MAX_STEPS);
         let config = move || {
             let mut config = Config::new();
             config.silence_warnings = true;
             config.failure_persistence = FailurePersistence::None;
-            config.max_steps = MaxSteps::FailAfter(settings.max_steps.unwrap_or(SHUTTLE_MAX_STEPS));
+            config.max_steps = MaxSteps::FailAfter(max_steps);
             config
         };
         match search {
             Search::Exhaustive {
                 preemption_bound: None,
             } => Ok(Box::new(move || {
-                let counts = Arc::new(Counts::default());
-                Runner::new(Dpor::new(counts, settings.whole_operations), config()).run(program);
+                let dpor = Dpor::new(settings.counts, settings.whole_operations);
+                Runner::new(dpor, config()).run(program);
             })),
             Search::Exhaustive {
                 preemption_bound: Some(bound),
@@ -168,7 +183,7 @@ mod imp {
     }
 
     /// The limit of shuttle's that a panic with `message` says an execution reached, if any.
-    pub(crate) fn limit_in(message: &str, settings: Settings) -> Option<Limit> {
+    pub(crate) fn limit_in(message: &str, settings: &Settings) -> Option<Limit> {
         message
             .contains("exceeded max_steps bound")
             .then(|| Limit::ShuttleSteps {
@@ -196,7 +211,7 @@ mod imp {
     pub(crate) fn install_panic_hooks() {}
 
     /// Real threads have no limits of a checker's.
-    pub(crate) fn limit_in(_message: &str, _settings: Settings) -> Option<Limit> {
+    pub(crate) fn limit_in(_message: &str, _settings: &Settings) -> Option<Limit> {
         None
     }
 }
