@@ -81,8 +81,8 @@ impl Scheduler for BoundedDfs {
         is_yielding: bool,
     ) -> Option<TaskId> {
         let continuing = current.filter(|c| !is_yielding && runnable.iter().any(|t| t.id() == *c));
-        let inside = continuing
-            .filter(|c| self.whole_operations && !access::may_switch_from(usize::from(*c) + 1));
+        let inside = super::inside_operation(runnable, current, is_yielding)
+            .filter(|_| self.whole_operations);
         let next = if self.step < self.levels.len() {
             let level = &self.levels[self.step];
             level.options[level.chosen]

@@ -344,14 +344,10 @@ impl Scheduler for Dpor {
         current: Option<TaskId>,
         is_yielding: bool,
     ) -> Option<TaskId> {
-        if self.whole_operations && !is_yielding {
-            let inside = current.filter(|c| {
-                runnable.iter().any(|t| t.id() == *c)
-                    && !access::may_switch_from(usize::from(*c) + 1)
-            });
-            if inside.is_some() {
+        if self.whole_operations {
+            if let Some(inside) = super::inside_operation(runnable, current, is_yielding) {
                 // Inside a primitive's operation, which can go on: its step goes on.
-                return inside;
+                return Some(inside);
             }
         }
         if self.position > 0 {

@@ -16,6 +16,23 @@ use super::search::Search;
 
 pub(super) use imp::{install_panic_hooks, limit_in, runner};
 
+/// The thread that ran last, if it is inside an operation of a primitive and can go on: a
+/// scheduler of ours that keeps each operation whole runs it on (see
+/// [`Check::inside_primitives`](super::Check::inside_primitives)).
+#[cfg(shuttle)]
+fn inside_operation(
+    runnable: &[&shuttle::scheduler::Task],
+    current: Option<shuttle::scheduler::TaskId>,
+    is_yielding: bool,
+) -> Option<shuttle::scheduler::TaskId> {
+    use crate::check::runtime::access;
+    current.filter(|c| {
+        !is_yielding
+            && runnable.iter().any(|t| t.id() == *c)
+            && !access::may_switch_from(usize::from(*c) + 1)
+    })
+}
+
 /// Each backend turns a search into a runnable check, or says why it cannot.
 type Run = Box<dyn FnOnce()>;
 
