@@ -81,7 +81,7 @@ impl Scheduler for BoundedDfs {
         is_yielding: bool,
     ) -> Option<TaskId> {
         let continuing = current.filter(|c| !is_yielding && runnable.iter().any(|t| t.id() == *c));
-        let inside = super::inside_operation(runnable, current, is_yielding)
+        let inside = super::shared::inside_operation(runnable, current, is_yielding)
             .filter(|_| self.whole_operations);
         let next = if self.step < self.levels.len() {
             let level = &self.levels[self.step];

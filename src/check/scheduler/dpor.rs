@@ -48,7 +48,7 @@ use std::sync::Arc;
 
 use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
 
-use super::Counts;
+use super::shared::Counts;
 use crate::check::runtime::access::{self, Footprint, Kind, Object};
 
 /// A thread, by its shuttle task number.
@@ -345,7 +345,7 @@ impl Scheduler for Dpor {
         is_yielding: bool,
     ) -> Option<TaskId> {
         if self.whole_operations {
-            if let Some(inside) = super::inside_operation(runnable, current, is_yielding) {
+            if let Some(inside) = super::shared::inside_operation(runnable, current, is_yielding) {
                 // Inside a primitive's operation, which can go on: its step goes on.
                 return Some(inside);
             }

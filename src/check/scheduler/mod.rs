@@ -10,40 +10,17 @@
 mod bounded_dfs;
 #[cfg(shuttle)]
 pub(super) mod dpor;
+mod shared;
+
+pub(super) use shared::Counts;
 
 use super::report::Limit;
 use super::search::Search;
 
 pub(super) use imp::{install_panic_hooks, limit_in, runner};
 
-/// The thread that ran last, if it is inside an operation of a primitive and can go on: a
-/// scheduler of ours that keeps each operation whole runs it on (see
-/// [`Check::inside_primitives`](super::Check::inside_primitives)).
-#[cfg(shuttle)]
-fn inside_operation(
-    runnable: &[&shuttle::scheduler::Task],
-    current: Option<shuttle::scheduler::TaskId>,
-    is_yielding: bool,
-) -> Option<shuttle::scheduler::TaskId> {
-    use crate::check::runtime::access;
-    current.filter(|c| {
-        !is_yielding
-            && runnable.iter().any(|t| t.id() == *c)
-            && !access::may_switch_from(usize::from(*c) + 1)
-    })
-}
-
 /// Each backend turns a search into a runnable check, or says why it cannot.
 type Run = Box<dyn FnOnce()>;
-
-/// What a search counts for the report, besides what the executions report themselves.
-#[derive(Debug, Default)]
-pub(super) struct Counts {
-    /// Executions the reducing search stopped early because every thread that could run had
-    /// been explored there already, to the same effect (sleep-set blocked): they reach no
-    /// outcome.
-    pub(super) sleep_set_blocked: std::sync::atomic::AtomicUsize,
-}
 
 /// What a check asks of the checker besides the search.
 #[derive(Clone, Debug)]
