@@ -550,8 +550,7 @@ impl Check {
             scripts.extend(extensions.into_iter().rev());
         }
         choices::end();
-        #[cfg(any(loom, shuttle))]
-        super::runtime::clock::end_exploration();
+        super::runtime::end_exploration();
         stop
     }
 
@@ -581,17 +580,9 @@ impl Check {
             }
             record::reset();
             choices::begin_execution();
-            #[cfg(any(loom, shuttle))]
-            super::runtime::clock::begin_execution(timing == Timing::Virtual);
-            #[cfg(not(any(loom, shuttle)))]
-            let _ = timing;
+            super::runtime::begin_execution(timing == Timing::Virtual);
             program();
-            record::main_finished();
-            // The main thread is done: the clock may move on for threads still running.
-            #[cfg(any(loom, shuttle))]
-            super::runtime::clock::thread_idle();
-            #[cfg(any(loom, shuttle))]
-            super::runtime::access::ending();
+            super::runtime::main_finished();
         };
         let settings = scheduler::Settings {
             max_steps: self.max_steps,

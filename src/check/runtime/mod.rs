@@ -14,3 +14,28 @@ pub(crate) mod choices;
 #[cfg(any(loom, shuttle))]
 pub(crate) mod clock;
 pub(crate) mod record;
+
+/// An execution starts: its clock at zero, running only under virtual timing.
+pub(crate) fn begin_execution(virtual_timing: bool) {
+    #[cfg(any(loom, shuttle))]
+    clock::begin_execution(virtual_timing);
+    #[cfg(not(any(loom, shuttle)))]
+    let _ = virtual_timing;
+}
+
+/// The main thread has run the program: the record says so, the clock may move on for threads
+/// still running, and the thread's end touches nothing (see `access::ending`).
+pub(crate) fn main_finished() {
+    record::main_finished();
+    #[cfg(any(loom, shuttle))]
+    {
+        clock::thread_idle();
+        access::ending();
+    }
+}
+
+/// An exploration ends: programs run outside a check run under any timing.
+pub(crate) fn end_exploration() {
+    #[cfg(any(loom, shuttle))]
+    clock::end_exploration();
+}
