@@ -361,7 +361,8 @@ impl fmt::Display for Report {
         if self.sleep_set_blocked > 0 {
             writeln!(
                 f,
-                "{} of the executions stopped early, each the same as one explored before                  (sleep-set blocked)",
+                "{} of the executions stopped early, each the same as one explored \
+                 before (sleep-set blocked)",
                 self.sleep_set_blocked
             )?;
         }

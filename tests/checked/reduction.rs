@@ -348,3 +348,45 @@ fn sixteen_threads_are_proved_under_shuttle() {
     );
     assert!(report.executions < 100, "{report}");
 }
+
+/// One execution runs to the end for each order of the steps that conflict, and no more:
+/// three threads each write their own slot twice and take a ticket from a shared count. Only
+/// the three tickets conflict, so there are 3! = 6 classes of interleavings, each with its
+/// own outcome (who got which ticket); the reduced search runs each class to the end once,
+/// where plain depth-first search runs every interleaving of the slot writes too.
+#[test]
+fn one_execution_runs_to_the_end_for_each_order_of_the_conflicting_steps() {
+    const THREADS: usize = 3;
+    let program = || {
+        let slots: Arc<Vec<AtomicUsize>> =
+            Arc::new((0..THREADS).map(|_| AtomicUsize::new(0)).collect());
+        let tickets = Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..THREADS)
+            .map(|i| {
+                let (slots, tickets) = (slots.clone(), tickets.clone());
+                thread::spawn(move || {
+                    slots[i].store(1, Ordering::SeqCst);
+                    let ticket = tickets.fetch_add(1, Ordering::SeqCst);
+                    slots[i].store(2, Ordering::SeqCst);
+                    ticket
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect::<Vec<usize>>()
+    };
+    let report = Check::new()
+        .all_outcomes()
+        .run_claim(program, |_| true)
+        .expect(Verdict::Holds);
+    println!("{report}");
+    assert_eq!(report.outcomes.len(), 6, "{report}");
+    if Checker::CURRENT == Checker::Shuttle {
+        assert!(
+            report.outcomes.values().all(|&n| n == 1),
+            "an order of the tickets ran to the end more than once:\n{report}"
+        );
+    }
+}

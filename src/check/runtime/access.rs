@@ -147,17 +147,36 @@ pub(crate) fn new_object() -> Object {
 /// The running thread is about to start an operation that may switch threads, touching
 /// `accesses` (none for an operation that touches nothing shared, such as a spawn).
 ///
-/// The operation may take effect before it switches (shuttle skips the switch where it can,
-/// as when a lock is held and blocking on it commutes with what others do) or after: what it
-/// touches counts for the step running now, and for the thread's steps until it is over.
+/// shuttle switches before an operation takes effect, so what it touches counts for the
+/// thread's steps from its first switch until it is over; but where the operation blocks at
+/// once (a lock attempt that finds the lock held) shuttle skips that switch, as blocking
+/// commutes with what others do, and the attempt is part of the step running now: the
+/// scheduler says so ([`blocked`]).
 pub(crate) fn announce(accesses: &[(Object, Kind)]) {
     with(|log| {
         let mut footprint = Footprint::default();
         for &(object, kind) in accesses {
             footprint.add(object, kind);
         }
-        log.current.merge(&footprint);
         log.announced.insert(log.running, footprint);
+    });
+}
+
+/// Thread `me`, which ran the step running now, cannot go on: it blocked in its operation in
+/// progress, which touched what it announced in this step ([`announce`]). An operation that
+/// says when it can go on ([`announce_blocking`]) only found that it must block.
+#[cfg_attr(
+    not(shuttle),
+    expect(dead_code, reason = "only shuttle's reducing search reads the log")
+)]
+pub(crate) fn blocked(me: usize) {
+    with(|log| {
+        if log.can_go_on.contains_key(&me) {
+            return;
+        }
+        if let Some(footprint) = log.announced.get(&me).cloned() {
+            log.current.merge(&footprint);
+        }
     });
 }
 
@@ -193,6 +212,7 @@ pub(crate) fn can_go_on(me: usize) -> bool {
 /// anything.
 pub(crate) fn announce_everything() {
     with(|log| {
+        // A yield changes which threads the next choice may pick: the step it ends counts too.
         log.current.everything = true;
         log.announced.insert(log.running, Footprint::everything());
     });

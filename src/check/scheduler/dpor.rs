@@ -351,6 +351,10 @@ impl Scheduler for Dpor {
             }
         }
         if self.position > 0 {
+            let ran = self.nodes[self.position - 1].chosen;
+            if !runnable.iter().any(|t| usize::from(t.id()) == ran) {
+                access::blocked(ran + 1);
+            }
             let footprint = access::end_step();
             self.end_step(self.position - 1, footprint);
         }
