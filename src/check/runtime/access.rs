@@ -116,6 +116,8 @@ struct Log {
     inside: HashMap<usize, (usize, bool)>,
     /// The step running now.
     current: Footprint,
+    /// The main thread has run the program: the execution has reached its outcome.
+    main_finished: bool,
 }
 
 std::thread_local! {
@@ -159,6 +161,21 @@ pub(crate) fn announce(accesses: &[(Object, Kind)]) {
             footprint.add(object, kind);
         }
         log.announced.insert(log.running, footprint);
+    });
+}
+
+/// Thread `me`, which runs the step running now, goes on through a point where the checker may
+/// switch, inside a primitive's operation: the operation it announced there is part of this
+/// step.
+#[cfg_attr(
+    not(shuttle),
+    expect(dead_code, reason = "only shuttle's reducing search reads the log")
+)]
+pub(crate) fn goes_on(me: usize) {
+    with(|log| {
+        if let Some(footprint) = log.announced.get(&me).cloned() {
+            log.current.merge(&footprint);
+        }
     });
 }
 
@@ -223,6 +240,21 @@ pub(crate) fn announce_everything() {
 /// the end of the execution to conflict with every thread still able to run.
 pub(crate) fn ending() {
     announce(&[]);
+}
+
+/// The main thread has run the program, and is about to end.
+pub(crate) fn main_finished() {
+    ending();
+    with(|log| log.main_finished = true);
+}
+
+/// Whether the main thread has run the program in this execution.
+#[cfg_attr(
+    not(shuttle),
+    expect(dead_code, reason = "only shuttle's reducing search reads the log")
+)]
+pub(crate) fn main_has_finished() -> bool {
+    LOG.with(|log| log.borrow().main_finished)
 }
 
 /// The running thread starts an operation of one of the crate's primitives (an acquire, a

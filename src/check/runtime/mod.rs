@@ -30,7 +30,7 @@ pub(crate) fn main_finished() {
     #[cfg(any(loom, shuttle))]
     {
         clock::thread_idle();
-        access::ending();
+        access::main_finished();
     }
 }
 

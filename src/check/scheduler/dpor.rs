@@ -346,7 +346,9 @@ impl Scheduler for Dpor {
     ) -> Option<TaskId> {
         if self.whole_operations {
             if let Some(inside) = super::shared::inside_operation(runnable, current, is_yielding) {
-                // Inside a primitive's operation, which can go on: its step goes on.
+                // Inside a primitive's operation, which can go on: its step goes on, and takes
+                // in what the thread does next.
+                access::goes_on(usize::from(inside) + 1);
                 return Some(inside);
             }
         }
@@ -416,9 +418,13 @@ impl Scheduler for Dpor {
                     Some(t) => t,
                     None => {
                         self.blocked = true;
-                        self.counts
-                            .sleep_set_blocked
-                            .fetch_add(1, Ordering::Relaxed);
+                        // An execution stopped after the program returned has its outcome:
+                        // only detached threads (timers) were left to run.
+                        if !access::main_has_finished() {
+                            self.counts
+                                .sleep_set_blocked
+                                .fetch_add(1, Ordering::Relaxed);
+                        }
                         return None;
                     }
                 },

@@ -5,8 +5,8 @@
 #[derive(Debug, Default)]
 pub(crate) struct Counts {
     /// Executions the reducing search stopped early because every thread that could run had
-    /// been explored there already, to the same effect (sleep-set blocked): they reach no
-    /// outcome.
+    /// been explored there already, to the same effect (sleep-set blocked), before the program
+    /// returned: they reach no outcome.
     pub(crate) sleep_set_blocked: std::sync::atomic::AtomicUsize,
 }
 
