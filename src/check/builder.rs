@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 use super::diagnosis::diagnose;
 use super::report::{Counterexample, Limit, Report, Verdict};
 use super::runtime::choices::{self, Astray};
+use super::runtime::part;
 use super::runtime::record::{self, Blocked, Step};
 use super::scheduler;
-use super::search::{Checker, Search, Timing};
+use super::search::{Checker, ParseError, Part, Search, Timing};
 
 /// A prepared exploration: how to search, under which timing, and what to keep.
 #[derive(Clone)]
@@ -27,6 +28,9 @@ pub struct Check {
     max_executions: Option<usize>,
     max_time: Option<Duration>,
     max_steps: Option<usize>,
+    /// The part of the search to explore, `None` for all of it; an error if
+    /// [`Part::VARIABLE`] says something else than a part.
+    part: Result<Option<Part>, ParseError>,
     /// Asked at each random choice past those already explored: a yes prunes the choices
     /// after it (see [`Check::seek_output`]).
     astray: Option<Astray>,
@@ -49,6 +53,7 @@ impl fmt::Debug for Check {
             .field("max_executions", &self.max_executions)
             .field("max_time", &self.max_time)
             .field("max_steps", &self.max_steps)
+            .field("part", &self.part)
             .field("seeks_output", &self.astray.is_some())
             .finish_non_exhaustive()
     }
@@ -83,6 +88,7 @@ impl Check {
             max_executions: None,
             max_time: None,
             max_steps: None,
+            part: Part::from_env(),
             astray: None,
             done: None,
             progress: Arc::new(AtomicUsize::new(0)),
@@ -222,6 +228,48 @@ impl Check {
         self
     }
 
+    /// The same check, exploring only `part` of the search ([`Part`]): the parts of a split
+    /// search together explore each of the whole search's executions once, so a proof can run
+    /// as several jobs, and holds when every part holds. Without this, the part comes from the
+    /// environment variable [`Part::VARIABLE`] (`THREADPROOF_PART=2/4`), if set.
+    ///
+    /// Under loom, on real threads, for a sampled search, and for a program that makes random
+    /// choices, a split check reports [`Verdict::Error`].
+    ///
+    /// ```
+    /// use threadproof::check::{Check, Checker, Part, Verdict};
+    /// use threadproof::sync::atomic::{AtomicUsize, Ordering};
+    /// use threadproof::sync::{thread, Arc};
+    ///
+    /// let program = || {
+    ///     let n = Arc::new(AtomicUsize::new(0));
+    ///     let other = {
+    ///         let n = n.clone();
+    ///         thread::spawn(move || n.fetch_add(1, Ordering::SeqCst))
+    ///     };
+    ///     let mine = n.fetch_add(1, Ordering::SeqCst);
+    ///     (mine, other.join().unwrap())
+    /// };
+    /// let whole = Check::new().all_outcomes().run_claim(program, |_| true);
+    /// let parts: Vec<_> = (1..=2)
+    ///     .map(|k| {
+    ///         let part = Part::new(k, 2).unwrap();
+    ///         Check::new().part(part).all_outcomes().run_claim(program, |_| true)
+    ///     })
+    ///     .collect();
+    /// if Checker::CURRENT == Checker::Shuttle {
+    ///     let executions: usize = parts.iter().map(|p| p.executions).sum();
+    ///     assert_eq!(executions, whole.executions);
+    ///     assert!(parts.iter().all(|p| p.verdict == Verdict::Holds && !p.is_proof()));
+    /// } else {
+    ///     assert!(parts.iter().all(|p| p.verdict == Verdict::Error));
+    /// }
+    /// ```
+    pub fn part(mut self, part: Part) -> Self {
+        self.part = Ok(Some(part));
+        self
+    }
+
     /// The same check, giving up after `executions` executions: if the search has not ended
     /// by then and no counterexample was found, the verdict is
     /// [`Verdict::Inconclusive`] and [`Report::limit`] says why. (On real threads, where a
@@ -352,6 +400,10 @@ impl Check {
             let control = Arc::clone(&control);
             move || {
                 let result = program();
+                if !part::mine() {
+                    // Another part of a split search explores this execution.
+                    return;
+                }
                 let holds = claim(&result);
                 let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
                 let outcome = outcome_text(&result);
@@ -418,7 +470,8 @@ impl Check {
         }
         drop(quiet);
         let elapsed = control.started.elapsed();
-        let executions = self.progress.load(Ordering::Relaxed);
+        let executions = self.progress.load(Ordering::Relaxed)
+            - control.counts.elsewhere.load(Ordering::Relaxed);
         let Found {
             mut outcomes,
             printed,
@@ -504,6 +557,7 @@ impl Check {
             limit,
             stopped_at_first: control.stopped_at_first.load(Ordering::Relaxed),
             sleep_set_blocked: control.counts.sleep_set_blocked.load(Ordering::Relaxed),
+            part: self.split().ok().flatten(),
             error,
         }
     }
@@ -528,6 +582,11 @@ impl Check {
             Search::Pct { seed, .. } => Some(seed),
             _ => None,
         };
+        let split = match self.split() {
+            Ok(split) => split,
+            Err(reason) => return Stop::Unsupported { reason },
+        };
+        part::begin(split.map(|p| (p.index() - 1, p.count())));
         let mut scripts = vec![Vec::new()];
         let mut stop = Stop::Completed;
         while let Some(script) = scripts.pop() {
@@ -540,6 +599,14 @@ impl Check {
             );
             stop = self.explore_script(control, Arc::clone(&start_execution), Arc::clone(&program));
             let extensions = choices::extensions(&script);
+            if split.is_some() && !extensions.is_empty() && stop == Stop::Completed {
+                stop = Stop::Unsupported {
+                    reason: "the program makes random choices, and a search split into parts \
+                             cannot explore them yet (a part would miss the choices only other \
+                             parts' executions make): check it whole"
+                        .to_owned(),
+                };
+            }
             if stop != Stop::Completed
                 || control.stopped_at_first.load(Ordering::Relaxed)
                 || self.done.as_ref().is_some_and(|done| done())
@@ -550,8 +617,32 @@ impl Check {
             scripts.extend(extensions.into_iter().rev());
         }
         choices::end();
+        part::begin(None);
         super::runtime::end_exploration();
         stop
+    }
+
+    /// The part of the search to explore, `None` for all of it, or why the check cannot be
+    /// split.
+    fn split(&self) -> Result<Option<Part>, String> {
+        let part = match &self.part {
+            Err(error) => return Err(format!("{}: {error}", Part::VARIABLE)),
+            Ok(part) => part.filter(|p| p.count() > 1),
+        };
+        let splits = Checker::CURRENT == Checker::Shuttle
+            && matches!(
+                self.search,
+                Search::Exhaustive { .. } | Search::DepthFirst { .. }
+            );
+        match part {
+            Some(part) if !splits => Err(format!(
+                "part {part} of a search: only the exhaustive searches under shuttle split into \
+                 parts, not {} under {}",
+                self.search,
+                Checker::CURRENT
+            )),
+            part => Ok(part),
+        }
     }
 
     /// One exploration of `program` with the random choices of the current script.

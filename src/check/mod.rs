@@ -87,7 +87,7 @@ mod search;
 pub use builder::Check;
 pub use report::{Counterexample, Limit, Report, Verdict};
 pub use runtime::record::Step;
-pub use search::{Checker, ParseError, Search, Timing};
+pub use search::{Checker, ParseError, Part, Search, Timing};
 
 #[cfg(test)]
 mod tests {
@@ -176,6 +176,7 @@ mod tests {
             limit: None,
             stopped_at_first: false,
             sleep_set_blocked: 0,
+            part: None,
             error: None,
         };
         let described =

@@ -6,7 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::runtime::record::Step;
-use super::search::{Checker, Search, Timing};
+use super::search::{Checker, Part, Search, Timing};
 
 /// What the exploration found about the program's claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -242,15 +242,21 @@ pub struct Report {
     /// blocked"): counted in `executions`, they reach no outcome.
     #[cfg_attr(feature = "serde", serde(default))]
     pub sleep_set_blocked: usize,
+    /// The part of a split search this exploration was ([`Check::part`](super::Check::part)),
+    /// `None` for the whole search.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub part: Option<Part>,
     /// Why the exploration could not run, for [`Verdict::Error`].
     pub error: Option<String>,
 }
 
 impl Report {
     /// True if this was an exhaustive search without a bound under a model checker: a proof
-    /// that the verdict covers every execution, not a sample of them.
+    /// that the verdict covers every execution, not a sample of them. A part of a split search
+    /// is no proof on its own: the claim is proved when every part holds.
     pub fn is_proof(&self) -> bool {
         self.checker != Checker::RealThreads
+            && self.part.is_none()
             && matches!(
                 self.search,
                 Search::Exhaustive {
@@ -317,7 +323,15 @@ impl Report {
         if self.is_proof() {
             return format!("{} (a proof)", self.search);
         }
-        self.search.to_string()
+        match self.part {
+            Some(part) => format!(
+                "{}, part {} of {} (a proof when every part holds)",
+                self.search,
+                part.index(),
+                part.count()
+            ),
+            None => self.search.to_string(),
+        }
     }
 }
 

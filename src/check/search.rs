@@ -207,7 +207,135 @@ impl fmt::Display for Timing {
     }
 }
 
-/// Why a spelling of a [`Checker`], [`Search`] or [`Timing`] was not understood.
+/// One of the disjoint parts of a search split across jobs: part `index` of `count`, written
+/// `index/count` (from `1/count` to `count/count`). The parts' executions together are the whole
+/// search's, each explored by exactly one part, so a proof can run as `count` jobs of a CI
+/// matrix: the claim is proved when every part holds. A check is split by
+/// [`Check::part`](super::Check::part) or, with no change to the code, by the environment
+/// variable `THREADPROOF_PART` ([`Part::VARIABLE`]).
+///
+/// Only the exhaustive searches under shuttle split (the reducing search and plain depth-first
+/// search), and not yet a program that makes random choices; a split check of any other
+/// reports [`Verdict::Error`](super::Verdict::Error). The split happens at an execution's
+/// first three branching points, so up to eight parts each get a share of a program whose
+/// threads branch two ways there; a part can be empty.
+///
+/// ```
+/// use threadproof::check::Part;
+///
+/// let part: Part = "2/4".parse().unwrap();
+/// assert_eq!((part.index(), part.count()), (2, 4));
+/// assert_eq!(part.to_string(), "2/4");
+/// let error = "5/4".parse::<Part>().unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     "`5/4` is not a part of a search: expected `K/N`, with 1 <= K <= N"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Part {
+    index: usize,
+    count: usize,
+}
+
+impl Part {
+    /// The environment variable a check reads its part from, as `K/N`, when
+    /// [`Check::part`](super::Check::part) does not set one.
+    pub const VARIABLE: &'static str = "THREADPROOF_PART";
+
+    /// Part `index` of `count`, if `1 <= index <= count`.
+    ///
+    /// ```
+    /// use threadproof::check::Part;
+    ///
+    /// assert!(Part::new(1, 2).is_ok());
+    /// assert!(Part::new(0, 2).is_err());
+    /// ```
+    pub fn new(index: usize, count: usize) -> Result<Part, ParseError> {
+        if (1..=count).contains(&index) {
+            Ok(Part { index, count })
+        } else {
+            Err(ParseError {
+                what: "part of a search",
+                given: format!("{index}/{count}"),
+                expected: PART_SPELLING,
+            })
+        }
+    }
+
+    /// Which part, from 1.
+    ///
+    /// ```
+    /// assert_eq!(threadproof::check::Part::new(3, 4).unwrap().index(), 3);
+    /// ```
+    pub fn index(self) -> usize {
+        self.index
+    }
+
+    /// Of how many parts.
+    ///
+    /// ```
+    /// assert_eq!(threadproof::check::Part::new(3, 4).unwrap().count(), 4);
+    /// ```
+    pub fn count(self) -> usize {
+        self.count
+    }
+
+    /// The part [`Part::VARIABLE`] names, `None` if it is unset or empty.
+    ///
+    /// ```
+    /// use threadproof::check::Part;
+    ///
+    /// // Unset in the doc tests.
+    /// assert_eq!(Part::from_env(), Ok(None));
+    /// ```
+    pub fn from_env() -> Result<Option<Part>, ParseError> {
+        match std::env::var(Part::VARIABLE) {
+            Ok(text) if !text.trim().is_empty() => text.trim().parse().map(Some),
+            Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(text)) => Err(ParseError {
+                what: "part of a search",
+                given: text.to_string_lossy().into_owned(),
+                expected: PART_SPELLING,
+            }),
+        }
+    }
+}
+
+const PART_SPELLING: &str = "`K/N`, with 1 <= K <= N";
+
+impl fmt::Display for Part {
+    /// `index/count`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&format!("{}/{}", self.index, self.count))
+    }
+}
+
+impl std::str::FromStr for Part {
+    type Err = ParseError;
+
+    /// `K/N`, as [`Display`](fmt::Display) writes it.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let error = || ParseError {
+            what: "part of a search",
+            given: s.to_owned(),
+            expected: PART_SPELLING,
+        };
+        let number = |text: &str| -> Option<usize> {
+            // `usize::from_str` takes a leading `+`; a spelling does not.
+            text.bytes().all(|b| b.is_ascii_digit()).then_some(())?;
+            text.parse().ok()
+        };
+        let (index, count) = s.split_once('/').ok_or_else(error)?;
+        match (number(index), number(count)) {
+            (Some(index), Some(count)) => Part::new(index, count).map_err(|_| error()),
+            _ => Err(error()),
+        }
+    }
+}
+
+/// Why a spelling of a [`Checker`], [`Search`], [`Timing`] or [`Part`] was not understood.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     what: &'static str,

@@ -10,6 +10,7 @@ mod condition;
 mod event;
 mod lock;
 mod outcome_counts;
+mod parts;
 mod queue;
 mod reduction;
 mod rlock;

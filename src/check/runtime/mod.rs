@@ -1,7 +1,7 @@
 //! The checker's runtime: what one execution keeps while it runs. The record of who did,
 //! holds and waits for what ([`record`]), the virtual clock ([`clock`], checker builds only),
-//! the random choices ([`choices`]) and what each step touches ([`access`], checker builds
-//! only).
+//! the random choices ([`choices`]), what each step touches ([`access`], checker builds
+//! only) and which part of a split search an execution belongs to ([`part`]).
 //!
 //! The facade (`crate::sync`) reports here as threads act, and the checking machinery
 //! (`crate::check`) starts each execution here and reads it when the execution ends. This
@@ -13,6 +13,7 @@ pub(crate) mod access;
 pub(crate) mod choices;
 #[cfg(any(loom, shuttle))]
 pub(crate) mod clock;
+pub(crate) mod part;
 pub(crate) mod record;
 
 /// An execution starts: its clock at zero, running only under virtual timing.
@@ -24,9 +25,11 @@ pub(crate) fn begin_execution(virtual_timing: bool) {
 }
 
 /// The main thread has run the program: the record says so, the clock may move on for threads
-/// still running, and the thread's end touches nothing (see `access::ending`).
+/// still running, the thread's end touches nothing (see `access::ending`), and the part of a
+/// split search the execution belongs to is known.
 pub(crate) fn main_finished() {
     record::main_finished();
+    part::freeze();
     #[cfg(any(loom, shuttle))]
     {
         clock::thread_idle();

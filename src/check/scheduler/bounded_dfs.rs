@@ -5,11 +5,18 @@
 
 use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
 
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use super::shared::Counts;
 use crate::check::runtime::access::{self, Footprint};
+use crate::check::runtime::part;
 
 struct Level {
     options: Vec<TaskId>,
     chosen: usize,
+    /// A split point of a split search (see `check::runtime::part`).
+    split: bool,
 }
 
 pub(crate) struct BoundedDfs {
@@ -22,10 +29,11 @@ pub(crate) struct BoundedDfs {
     step: usize,
     preemptions: usize,
     started: bool,
+    counts: Arc<Counts>,
 }
 
 impl BoundedDfs {
-    pub(crate) fn new(bound: usize, whole_operations: bool) -> Self {
+    pub(crate) fn new(bound: usize, whole_operations: bool, counts: Arc<Counts>) -> Self {
         Self {
             bound,
             whole_operations,
@@ -34,22 +42,26 @@ impl BoundedDfs {
             step: 0,
             preemptions: 0,
             started: false,
+            counts,
         }
     }
 }
 
 impl BoundedDfs {
     /// Only the first execution of the search: at every choice, its first option.
-    pub(crate) fn first_only(bound: usize, whole_operations: bool) -> Self {
+    pub(crate) fn first_only(bound: usize, whole_operations: bool, counts: Arc<Counts>) -> Self {
         Self {
             first_only: true,
-            ..Self::new(bound, whole_operations)
+            ..Self::new(bound, whole_operations, counts)
         }
     }
 }
 
 impl Scheduler for BoundedDfs {
     fn new_execution(&mut self) -> Option<Schedule> {
+        if self.started && !part::mine() {
+            self.counts.elsewhere.fetch_add(1, Ordering::Relaxed);
+        }
         if self.started && self.first_only {
             return None;
         }
@@ -71,6 +83,7 @@ impl Scheduler for BoundedDfs {
         self.preemptions = 0;
         // The runtime's log knows which thread runs, and whether it is inside an operation.
         access::begin_execution(self.whole_operations);
+        part::begin_execution();
         Some(Schedule::new(0))
     }
 
@@ -80,6 +93,10 @@ impl Scheduler for BoundedDfs {
         current: Option<TaskId>,
         is_yielding: bool,
     ) -> Option<TaskId> {
+        if part::elsewhere() {
+            // Another part of the search explores the rest.
+            return None;
+        }
         let continuing = current.filter(|c| !is_yielding && runnable.iter().any(|t| t.id() == *c));
         let inside = super::shared::inside_operation(runnable, current, is_yielding)
             .filter(|_| self.whole_operations);
@@ -102,9 +119,18 @@ impl Scheduler for BoundedDfs {
                 None => runnable.iter().map(|t| t.id()).collect(),
             };
             let first = options[0];
-            self.levels.push(Level { options, chosen: 0 });
+            let split = options.len() > 1 && part::splitting();
+            self.levels.push(Level {
+                options,
+                chosen: 0,
+                split,
+            });
             first
         };
+        let level = &self.levels[self.step];
+        if level.split {
+            part::branch(level.chosen, level.options.len());
+        }
         if continuing.is_some_and(|c| c != next) {
             self.preemptions += 1;
         }

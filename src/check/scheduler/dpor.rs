@@ -50,6 +50,7 @@ use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
 
 use super::shared::Counts;
 use crate::check::runtime::access::{self, Footprint, Kind, Object};
+use crate::check::runtime::part;
 
 /// A thread, by its shuttle task number.
 type Thread = usize;
@@ -87,6 +88,9 @@ struct Node {
     sleep: Vec<(Thread, Footprint)>,
     /// What each explored thread's step touched.
     explored: Vec<(Thread, Footprint)>,
+    /// At a split point of a split search (see `check::runtime::part`), every thread awake
+    /// here, the first one run first: all are explored. Empty elsewhere.
+    split: Vec<Thread>,
 }
 
 impl Node {
@@ -109,8 +113,9 @@ pub(crate) struct Dpor {
     counts: Arc<Counts>,
     /// The next step's position in the current execution.
     position: usize,
-    /// The current execution stopped with every option asleep.
-    blocked: bool,
+    /// The current execution stopped early: every option was asleep, or it belongs to another
+    /// part of a split search.
+    stopped_early: bool,
     steps: Vec<Step>,
     /// The clock each thread's next step starts from.
     thread_clocks: HashMap<Thread, Clock>,
@@ -131,7 +136,7 @@ impl Dpor {
             started: false,
             counts,
             position: 0,
-            blocked: false,
+            stopped_early: false,
             steps: Vec::new(),
             thread_clocks: HashMap::new(),
             ran: Vec::new(),
@@ -144,7 +149,7 @@ impl Dpor {
 
     fn reset_execution(&mut self) {
         self.position = 0;
-        self.blocked = false;
+        self.stopped_early = false;
         self.steps.clear();
         self.thread_clocks.clear();
         self.ran.clear();
@@ -153,6 +158,7 @@ impl Dpor {
         self.since_everything.clear();
         self.last_everything = None;
         access::begin_execution(true);
+        part::begin_execution();
     }
 
     /// Whether step `a` happens before step `b` (`b_clock` is `b`'s clock).
@@ -297,7 +303,10 @@ impl Dpor {
             let footprint = access::end_step();
             self.end_step(self.position - 1, footprint);
         }
-        if self.blocked || self.position == 0 {
+        if !part::mine() {
+            self.counts.elsewhere.fetch_add(1, Ordering::Relaxed);
+        }
+        if self.stopped_early || self.position == 0 {
             return;
         }
         let node = &mut self.nodes[self.position - 1];
@@ -360,6 +369,12 @@ impl Scheduler for Dpor {
             let footprint = access::end_step();
             self.end_step(self.position - 1, footprint);
         }
+        if part::elsewhere() {
+            // Another part of the search explores the rest: this execution ran only to learn
+            // what its steps touch.
+            self.stopped_early = true;
+            return None;
+        }
         // A thread that is new since the last step was started by it.
         let parent_clock = self
             .steps
@@ -417,10 +432,10 @@ impl Scheduler for Dpor {
                 None => match options.iter().copied().find(|t| awake(t)) {
                     Some(t) => t,
                     None => {
-                        self.blocked = true;
+                        self.stopped_early = true;
                         // An execution stopped after the program returned has its outcome:
                         // only detached threads (timers) were left to run.
-                        if !access::main_has_finished() {
+                        if part::mine() && !access::main_has_finished() {
                             self.counts
                                 .sleep_set_blocked
                                 .fetch_add(1, Ordering::Relaxed);
@@ -429,16 +444,33 @@ impl Scheduler for Dpor {
                     }
                 },
             };
+            let awake: Vec<Thread> = options.iter().copied().filter(|t| awake(t)).collect();
+            let split = if awake.len() > 1 && part::splitting() {
+                std::iter::once(chosen)
+                    .chain(awake.into_iter().filter(|t| *t != chosen))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             self.nodes.push(Node {
                 options: options.clone(),
                 chosen,
-                backtrack: vec![chosen],
+                backtrack: if split.is_empty() {
+                    vec![chosen]
+                } else {
+                    split.clone()
+                },
                 done: vec![chosen],
                 sleep,
                 explored: Vec::new(),
+                split,
             });
             chosen
         };
+        let node = &self.nodes[position];
+        if let Some(index) = node.split.iter().position(|t| *t == chosen) {
+            part::branch(index, node.split.len());
+        }
 
         let token = chosen + 1;
         let footprint = match access::announced(token) {

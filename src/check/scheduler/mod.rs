@@ -133,14 +133,17 @@ mod imp {
             | Search::DepthFirst {
                 preemption_bound: Some(bound),
             } => Ok(Box::new(move || {
-                Runner::new(BoundedDfs::new(bound, settings.whole_operations), config())
-                    .run(program);
+                Runner::new(
+                    BoundedDfs::new(bound, settings.whole_operations, settings.counts),
+                    config(),
+                )
+                .run(program);
             })),
             Search::DepthFirst {
                 preemption_bound: None,
             } => Ok(Box::new(move || {
                 Runner::new(
-                    BoundedDfs::new(usize::MAX, settings.whole_operations),
+                    BoundedDfs::new(usize::MAX, settings.whole_operations, settings.counts),
                     config(),
                 )
                 .run(program);
@@ -159,7 +162,7 @@ mod imp {
             Search::InOrder => Ok(Box::new(move || {
                 // The first execution of the bounded search without preemptions.
                 Runner::new(
-                    BoundedDfs::first_only(0, settings.whole_operations),
+                    BoundedDfs::first_only(0, settings.whole_operations, settings.counts),
                     config(),
                 )
                 .run(program);

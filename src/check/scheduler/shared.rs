@@ -8,6 +8,9 @@ pub(crate) struct Counts {
     /// been explored there already, to the same effect (sleep-set blocked), before the program
     /// returned: they reach no outcome.
     pub(crate) sleep_set_blocked: std::sync::atomic::AtomicUsize,
+    /// Executions that belong to another part of a split search: run only up to where that
+    /// was known, they are not this part's (see `check::runtime::part`).
+    pub(crate) elsewhere: std::sync::atomic::AtomicUsize,
 }
 
 /// The thread that ran last, if it is inside an operation of a primitive and can go on: a
