@@ -197,6 +197,21 @@ mod tests {
             described(Checker::RealThreads, Search::PROOF, Verdict::Holds),
             "5 runs on real threads (a stress test, not a proof)"
         );
+        let mut part = report(Checker::Shuttle, Search::PROOF, Verdict::Holds);
+        part.part = Some(super::Part::new(2, 4).unwrap());
+        part.sleep_set_blocked = 3;
+        assert!(!part.is_proof());
+        let first = part.to_string();
+        let first: Vec<&str> = first.lines().take(2).collect();
+        assert_eq!(
+            first,
+            [
+                "verdict: holds (shuttle, every interleaving, part 2 of 4 (a proof when every \
+                 part holds), any timing: 5 executions in 0.00 s)",
+                "3 of the executions stopped early, each the same as one explored before \
+                 (sleep-set blocked)"
+            ]
+        );
         assert_eq!(Checker::Shuttle.to_string(), "shuttle");
         assert_eq!(Timing::Virtual.to_string(), "virtual timing");
         assert_eq!(format!("{:<8}|", Checker::Loom), "loom    |");

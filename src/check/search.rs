@@ -303,6 +303,13 @@ impl Part {
     }
 }
 
+/// The number `text` spells in decimal digits, and nothing else: `from_str` of the integers
+/// takes a leading `+`, which a spelling does not.
+fn digits<N: std::str::FromStr>(text: &str) -> Option<N> {
+    text.bytes().all(|b| b.is_ascii_digit()).then_some(())?;
+    text.parse().ok()
+}
+
 const PART_SPELLING: &str = "`K/N`, with 1 <= K <= N";
 
 impl fmt::Display for Part {
@@ -322,13 +329,8 @@ impl std::str::FromStr for Part {
             given: s.to_owned(),
             expected: PART_SPELLING,
         };
-        let number = |text: &str| -> Option<usize> {
-            // `usize::from_str` takes a leading `+`; a spelling does not.
-            text.bytes().all(|b| b.is_ascii_digit()).then_some(())?;
-            text.parse().ok()
-        };
         let (index, count) = s.split_once('/').ok_or_else(error)?;
-        match (number(index), number(count)) {
+        match (digits(index), digits(count)) {
             (Some(index), Some(count)) => Part::new(index, count).map_err(|_| error()),
             _ => Err(error()),
         }
@@ -529,12 +531,7 @@ impl std::str::FromStr for Search {
         }
         if let Some(pct) = s.strip_prefix("pct:") {
             let numbers: Vec<&str> = pct.split(':').collect();
-            let number = |i: usize| -> Option<u64> {
-                let text = numbers.get(i)?;
-                // `u64::from_str` takes a leading `+`; a spelling does not.
-                text.bytes().all(|b| b.is_ascii_digit()).then_some(())?;
-                text.parse().ok()
-            };
+            let number = |i: usize| -> Option<u64> { digits(numbers.get(i)?) };
             return match (numbers.len(), number(0), number(1), number(2)) {
                 (3, Some(seed), Some(iterations), Some(depth)) => Ok(Search::Pct {
                     seed,

@@ -14,7 +14,7 @@ use threadproof::check::{Check, Checker, Part, Report, Search, Timing, Verdict};
 use threadproof::sync::atomic::{AtomicUsize, Ordering};
 use threadproof::sync::{random, thread, Arc};
 
-use super::reduction::{generate, program, Op};
+use super::reduction::{generated, program, Op};
 
 /// How many generated programs to split.
 const PROGRAMS: u64 = 120;
@@ -51,12 +51,7 @@ fn the_parts_of_a_split_search_explore_the_whole_search() {
     let (mut whole_executions, mut parts_executions) = (0, 0);
     let mut shares: Vec<usize> = Vec::new();
     for seed in 0..PROGRAMS {
-        let timing = if seed % 4 == 3 {
-            Timing::Virtual
-        } else {
-            Timing::Any
-        };
-        let threads = generate(seed, timing);
+        let (timing, threads) = generated(seed);
         if threads.iter().flatten().any(|op| *op == Op::Choose) {
             with_choices += 1;
             continue;

@@ -55,9 +55,19 @@ impl Seeds {
     }
 }
 
+/// The timing and the program of `seed`: one program in four under virtual timing.
+pub(crate) fn generated(seed: u64) -> (Timing, Vec<Vec<Op>>) {
+    let timing = if seed % 4 == 3 {
+        Timing::Virtual
+    } else {
+        Timing::Any
+    };
+    (timing, generate(seed, timing))
+}
+
 /// The program of `seed`: two or three threads (the main thread included), each with one or
 /// two operations.
-pub(crate) fn generate(seed: u64, timing: Timing) -> Vec<Vec<Op>> {
+fn generate(seed: u64, timing: Timing) -> Vec<Vec<Op>> {
     let mut seeds = Seeds(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let threads = 2 + seeds.below(2);
     (0..threads)
@@ -245,12 +255,7 @@ fn the_reduced_search_reaches_exactly_the_outcomes_of_plain_depth_first_search()
     let (mut reduced_executions, mut plain_executions, mut whole_executions) = (0, 0, 0);
     let (mut compared, mut too_big, mut blocked) = (0, 0, 0);
     for seed in 0..PROGRAMS {
-        let timing = if seed % 4 == 3 {
-            Timing::Virtual
-        } else {
-            Timing::Any
-        };
-        let threads = generate(seed, timing);
+        let (timing, threads) = generated(seed);
         let reduced = explore(Search::PROOF, true, timing, &threads);
         if reduced.verdict == Verdict::Inconclusive {
             too_big += 1;
