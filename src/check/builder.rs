@@ -229,8 +229,9 @@ impl Check {
     }
 
     /// The same check, exploring only `part` of the search ([`Part`]): the parts of a split
-    /// search together explore each of the whole search's executions once, so a proof can run
-    /// as several jobs, and holds when every part holds. Without this, the part comes from the
+    /// search together reach every outcome of the whole search, so a proof can run as several
+    /// jobs, and holds when every part holds. (They may stop another number of executions
+    /// early than the whole search, each the same as one explored before.) Without this, the part comes from the
     /// environment variable [`Part::VARIABLE`] (`THREADPROOF_PART=2/4`), if set.
     ///
     /// Under loom, on real threads, for a sampled search, and for a program that makes random
@@ -258,8 +259,11 @@ impl Check {
     ///     })
     ///     .collect();
     /// if Checker::CURRENT == Checker::Shuttle {
-    ///     let executions: usize = parts.iter().map(|p| p.executions).sum();
-    ///     assert_eq!(executions, whole.executions);
+    ///     let mut outcomes = std::collections::BTreeMap::new();
+    ///     for (outcome, n) in parts.iter().flat_map(|p| &p.outcomes) {
+    ///         *outcomes.entry(outcome.clone()).or_insert(0) += n;
+    ///     }
+    ///     assert_eq!(outcomes, whole.outcomes);
     ///     assert!(parts.iter().all(|p| p.verdict == Verdict::Holds && !p.is_proof()));
     /// } else {
     ///     assert!(parts.iter().all(|p| p.verdict == Verdict::Error));
