@@ -97,10 +97,11 @@ pub(crate) fn released(id: Id, verb: &'static str) {
     }
 }
 
-/// Records that the calling thread is about to block on `id` (`verb`: `acquire`, `wait`...).
+/// Records that the calling thread is about to block on `id` (`verb`: `acquire`, `wait`...),
+/// with no timeout.
 #[inline(always)]
 pub(crate) fn blocking(id: Id, verb: &'static str) {
     if ENABLED {
-        record::blocking(token(), id, verb);
+        record::blocking(token(), id, verb, true);
     }
 }

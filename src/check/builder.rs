@@ -514,8 +514,12 @@ impl Check {
                     None => (Verdict::Inconclusive, None),
                 }
             }
-            Stop::Stuck { blocked, steps } => {
-                let (verdict, ending) = diagnose(&blocked);
+            Stop::Stuck {
+                blocked,
+                others,
+                steps,
+            } => {
+                let (verdict, ending) = diagnose(&blocked, &others);
                 *outcomes.entry(verdict.to_string()).or_insert(0) += 1;
                 let counterexample = Counterexample {
                     execution: executions,
@@ -705,11 +709,20 @@ impl Check {
         if let Some(limit) = scheduler::limit_in(&message, &settings) {
             return Stop::Limit(limit);
         }
-        // Our own record decides, not the checker's words: an execution stopped with every
-        // thread that has not finished waiting on a primitive or a join is stuck.
+        // Our own record decides, not the checker's words: an execution ended where a wait
+        // closed a cycle nothing can break, or stopped with every thread that has not finished
+        // waiting on a primitive or a join, is stuck.
+        if let Some((blocked, others, steps)) = record::cycle() {
+            return Stop::Stuck {
+                blocked,
+                others,
+                steps,
+            };
+        }
         if record::stuck() {
             return Stop::Stuck {
                 blocked: record::blocked(),
+                others: Vec::new(),
                 steps: record::steps(),
             };
         }
@@ -774,6 +787,8 @@ enum Stop {
     Stuck {
         /// The blocked threads, with what they held and waited for.
         blocked: Vec<Blocked>,
+        /// What the other threads were doing, if the execution ended where a cycle closed.
+        others: Vec<String>,
         /// The steps of that execution, in order.
         steps: Vec<Step>,
     },

@@ -6,8 +6,9 @@ use super::report::Verdict;
 use super::runtime::record::Blocked;
 
 /// A deadlock if the blocked threads wait for each other in a cycle, a hang otherwise; and
-/// the sentence that says which.
-pub(super) fn diagnose(blocked: &[Blocked]) -> (Verdict, String) {
+/// the sentence that says which. `others` says what the threads outside a cycle were doing
+/// when it closed, for an execution that ended there.
+pub(super) fn diagnose(blocked: &[Blocked], others: &[String]) -> (Verdict, String) {
     // thread -> the threads holding what it waits for
     let waits_on = |thread: &str| -> Vec<String> {
         blocked
@@ -31,17 +32,28 @@ pub(super) fn diagnose(blocked: &[Blocked]) -> (Verdict, String) {
                 let sentence = path
                     .iter()
                     .filter_map(|t| blocked.iter().find(|b| &b.thread == t))
-                    .map(|b| {
-                        format!(
+                    .map(|b| match b.holds.as_slice() {
+                        [] => format!("{} waits for {}", b.thread, b.object),
+                        holds => format!(
                             "{} holds {} and waits for {}",
                             b.thread,
-                            b.holds.join(", "),
+                            holds.join(", "),
                             b.object
-                        )
+                        ),
                     })
                     .collect::<Vec<_>>()
                     .join("; ");
-                return (Verdict::Deadlocks, format!("deadlock: {sentence}"));
+                let meanwhile = match others {
+                    [] => String::new(),
+                    [one] => format!(" (the cycle closed while {one})"),
+                    [first @ .., last] => {
+                        format!(" (the cycle closed while {} and {last})", first.join(", "))
+                    }
+                };
+                return (
+                    Verdict::Deadlocks,
+                    format!("deadlock: {sentence}{meanwhile}"),
+                );
             }
             if path.contains(&next) {
                 break;

@@ -17,7 +17,10 @@ pub enum Verdict {
     Holds,
     /// Some execution finishes with the claim false, or panics (a failed assertion).
     Violated,
-    /// Some execution stops with threads waiting for each other in a cycle.
+    /// Some execution stops with threads waiting for each other in a cycle: when the cycle
+    /// closes, if nothing can break it (every wait in it, with no timeout, is for an `RLock`,
+    /// a `Mutex` or a `Condition`'s lock, which only their holders release, or for a thread to
+    /// finish), whatever the other threads are doing; otherwise once every thread is stuck.
     Deadlocks,
     /// Some execution stops with a thread waiting for something nobody is left to do, with
     /// no cycle of locks (a lost wake-up, a join that never returns).

@@ -44,8 +44,9 @@ struct Recorded {
 }
 
 impl Recorded {
+    /// The thread waits, until `deadline`.
     #[inline]
-    fn block(&mut self) {
+    fn block(&mut self, deadline: &Deadline) {
         if !self.blocked {
             self.blocked = true;
             if record::ENABLED {
@@ -53,6 +54,7 @@ impl Recorded {
                     super::thread::token(),
                     self.blocking.object,
                     self.blocking.verb,
+                    deadline.is_never(),
                 );
             }
         }
@@ -169,7 +171,7 @@ pub(crate) fn wait_for<'a, T, R>(
             recorded.timed_out();
             return (guard, None);
         }
-        recorded.block();
+        recorded.block(deadline);
         if let Some(count) = waiters {
             count(&mut guard).enter();
         }

@@ -7,6 +7,7 @@ mod common;
 
 mod barrier;
 mod condition;
+mod cycles;
 mod event;
 mod lock;
 mod outcome_counts;

@@ -134,6 +134,16 @@ mod imp {
         object: Id,
     }
 
+    /// What a waiting thread waits for.
+    struct Wait {
+        object: Id,
+        /// What it waits to do, such as `acquire lock_a` or `join Thread-2`.
+        text: String,
+        /// Only a thread that holds `object` can end the wait, and nothing else (no timeout)
+        /// will: the wait is an edge of a wait-for cycle that nothing can break.
+        owned: bool,
+    }
+
     #[derive(Default)]
     struct Record {
         /// Object `n` is `objects[n - 1]`.
@@ -152,8 +162,12 @@ mod imp {
         steps: Vec<Step>,
         /// object -> holders' tokens, in acquisition order (a thread appears once per hold).
         holders: HashMap<usize, Vec<usize>>,
-        /// token -> (object, what it waits for)
-        waiting: BTreeMap<usize, (Id, String)>,
+        /// token -> what it waits for
+        waiting: BTreeMap<usize, Wait>,
+        /// The deadlock whose closing ended the execution, as it was when it closed: the
+        /// threads in the cycle, what each of the others was doing, and how many steps had
+        /// been taken (the unwinding that ends the execution takes more).
+        cycle: Option<(Vec<Blocked>, Vec<String>, usize)>,
         /// How many waits ended by timing out.
         timeouts: usize,
         /// object -> the value last left in it, in the order of the steps (atomics only).
@@ -253,6 +267,99 @@ mod imp {
             self.unfinished.retain(|o| *o != object.number);
         }
 
+        /// Whether `me`'s wait, just recorded, closes a cycle of waits that only the waiting
+        /// threads could end (see [`Wait::owned`]); if so, the cycle is kept for [`cycle`].
+        fn closes_cycle(&mut self, me: usize) -> bool {
+            let mut path = vec![me];
+            let mut current = me;
+            loop {
+                let Some(wait) = self.waiting.get(&current).filter(|w| w.owned) else {
+                    return false;
+                };
+                let holder = if wait.object.kind == "Thread" {
+                    self.tokens.get(&wait.object.number).copied()
+                } else {
+                    self.holders
+                        .get(&wait.object.number)
+                        .and_then(|holders| holders.iter().copied().find(|h| *h != current))
+                };
+                match holder {
+                    Some(next) if next == me => {
+                        self.cycle = Some(self.deadlock(&path));
+                        return true;
+                    }
+                    Some(next) if !path.contains(&next) => {
+                        path.push(next);
+                        current = next;
+                    }
+                    // Nobody holds it, or a cycle that does not pass through `me` (closed
+                    // earlier by a wait that was not owned).
+                    _ => return false,
+                }
+            }
+        }
+
+        /// The threads waiting now, each with what it waits for and what it holds.
+        fn blocked(&self) -> Vec<Blocked> {
+            let r = self;
+            // In the order the threads were spawned (their objects' numbers), the main thread
+            // first: the same in every execution, whatever the checker's thread ids.
+            let mut waiting: Vec<_> = r.waiting.iter().collect();
+            waiting.sort_by_key(|(token, _)| r.threads.get(token).map(|t| t.object.number));
+            waiting
+                .into_iter()
+                .map(|(token, wait)| {
+                    let mut holds: Vec<String> = r
+                        .holders
+                        .iter()
+                        .filter(|(_, holders)| holders.contains(token))
+                        .map(|(number, _)| {
+                            r.name(Id {
+                                number: *number,
+                                kind: r.objects[*number - 1].kind,
+                            })
+                        })
+                        .collect();
+                    holds.sort();
+                    Blocked {
+                        thread: r.thread_name(*token),
+                        waits_for: wait.text.clone(),
+                        object: r.name(wait.object),
+                        holds,
+                        object_held_by: r.held_by(wait.object),
+                    }
+                })
+                .collect()
+        }
+
+        /// The deadlock of the cycle of threads `path`, now: the threads in it, what each of
+        /// the others is doing, and how many steps have been taken.
+        fn deadlock(&self, path: &[usize]) -> (Vec<Blocked>, Vec<String>, usize) {
+            let names: Vec<String> = path.iter().map(|t| self.thread_name(*t)).collect();
+            let (mut cycle, waiting): (Vec<Blocked>, Vec<Blocked>) = self
+                .blocked()
+                .into_iter()
+                .partition(|b| names.contains(&b.thread));
+            cycle.sort_by_key(|b| names.iter().position(|n| *n == b.thread));
+            let mut others: Vec<(usize, String)> = self
+                .unfinished
+                .iter()
+                .filter_map(|object| {
+                    let name = self.thread_name(*self.tokens.get(object)?);
+                    (!names.contains(&name)).then_some((*object, name))
+                })
+                .map(
+                    |(object, name)| match waiting.iter().find(|b| b.thread == name) {
+                        Some(b) => (object, format!("{name} was blocked in `{}`", b.waits_for)),
+                        None => (object, format!("{name} was still running")),
+                    },
+                )
+                .collect();
+            others.sort();
+            let others = others.into_iter().map(|(_, o)| o).collect();
+            (cycle, others, self.steps.len())
+        }
+
         /// Who holds `object` now: its holders, or for a thread, the thread itself until it
         /// finishes.
         fn held_by(&self, object: Id) -> Vec<String> {
@@ -320,12 +427,21 @@ mod imp {
     /// `me` joins the thread `object`: recorded as waiting for it while it runs (no step is
     /// recorded: a join shows in the trace only when an execution stops in it).
     pub(crate) fn joining(me: usize, object: Id) {
-        with(me, |r| {
+        let closes_cycle = with(me, |r| {
             if r.unfinished.contains(&object.number) {
                 let name = r.name(object);
-                r.waiting.insert(me, (object, format!("join {name}")));
+                let wait = Wait {
+                    object,
+                    text: format!("join {name}"),
+                    owned: true,
+                };
+                r.waiting.insert(me, wait);
             }
+            r.closes_cycle(me)
         });
+        if closes_cycle {
+            end_at_cycle();
+        }
     }
 
     /// The thread `me` has finished: it no longer runs, holds itself or waits.
@@ -439,8 +555,12 @@ mod imp {
         });
     }
 
-    pub(crate) fn blocking(me: usize, id: Id, verb: &'static str) {
-        with(me, |r| {
+    /// `me` blocks to `verb` the object `id`; `forever` if no timeout can end the wait. If
+    /// only the holders of the objects waited on can end the waits, and they wait for each
+    /// other in a cycle that this wait closes, the execution ends here as a deadlock (see
+    /// [`cycle`]).
+    pub(crate) fn blocking(me: usize, id: Id, verb: &'static str, forever: bool) {
+        let closes_cycle = with(me, |r| {
             let name = r.name(id);
             let held_by = r.held_by(id);
             let value = if held_by.is_empty() {
@@ -448,9 +568,37 @@ mod imp {
             } else {
                 format!("blocks: held by {}", held_by.join(", "))
             };
-            r.waiting.insert(me, (id, format!("{verb} {name}")));
+            let wait = Wait {
+                object: id,
+                text: format!("{verb} {name}"),
+                owned: forever && verb == "acquire" && OWNED.contains(&id.kind),
+            };
+            r.waiting.insert(me, wait);
             r.push(me, format!("{verb} {name}"), value);
+            r.closes_cycle(me)
         });
+        if closes_cycle {
+            end_at_cycle();
+        }
+    }
+
+    /// The kinds of lock that only their holder can release. A `Lock` is not one: CPython lets
+    /// any thread release it, so a running thread may yet break a cycle of `Lock`s.
+    const OWNED: [&str; 3] = ["RLock", "Mutex", "Condition"];
+
+    /// Ends the execution at the wait-for cycle just closed: the checker's exploration finds
+    /// it in the record ([`cycle`]).
+    fn end_at_cycle() -> ! {
+        panic!("threads wait for each other in a cycle nothing can break");
+    }
+
+    /// The deadlock that ended the execution when its cycle closed, if one did: the threads in
+    /// the cycle, what each of the others was doing, and the steps up to the close.
+    pub(crate) fn cycle() -> Option<(Vec<Blocked>, Vec<String>, Vec<Step>)> {
+        with_record(|r| {
+            let (cycle, others, steps) = r.cycle.clone()?;
+            Some((cycle, others, r.steps[..steps].to_vec()))
+        })
     }
 
     pub(crate) fn unblocked(me: usize) {
@@ -492,36 +640,7 @@ mod imp {
 
     /// The threads waiting now, each with what it waits for and what it holds.
     pub(crate) fn blocked() -> Vec<Blocked> {
-        with_record(|r| {
-            // In the order the threads were spawned (their objects' numbers), the main thread
-            // first: the same in every execution, whatever the checker's thread ids.
-            let mut waiting: Vec<_> = r.waiting.iter().collect();
-            waiting.sort_by_key(|(token, _)| r.threads.get(token).map(|t| t.object.number));
-            waiting
-                .into_iter()
-                .map(|(token, (object, waits_for))| {
-                    let mut holds: Vec<String> = r
-                        .holders
-                        .iter()
-                        .filter(|(_, holders)| holders.contains(token))
-                        .map(|(number, _)| {
-                            r.name(Id {
-                                number: *number,
-                                kind: r.objects[*number - 1].kind,
-                            })
-                        })
-                        .collect();
-                    holds.sort();
-                    Blocked {
-                        thread: r.thread_name(*token),
-                        waits_for: waits_for.clone(),
-                        object: r.name(*object),
-                        holds,
-                        object_held_by: r.held_by(*object),
-                    }
-                })
-                .collect()
-        })
+        with_record(|r| r.blocked())
     }
 }
 
@@ -556,7 +675,7 @@ mod imp {
     #[inline(always)]
     pub(crate) fn released(_me: usize, _id: Id, _verb: &'static str) {}
     #[inline(always)]
-    pub(crate) fn blocking(_me: usize, _id: Id, _verb: &'static str) {}
+    pub(crate) fn blocking(_me: usize, _id: Id, _verb: &'static str, _forever: bool) {}
     #[inline(always)]
     pub(crate) fn unblocked(_me: usize) {}
     #[inline(always)]
@@ -572,5 +691,8 @@ mod imp {
     }
     pub(crate) fn blocked() -> Vec<Blocked> {
         Vec::new()
+    }
+    pub(crate) fn cycle() -> Option<(Vec<Blocked>, Vec<String>, Vec<Step>)> {
+        None
     }
 }

@@ -66,6 +66,12 @@ impl Deadline {
         timeout.map_or_else(Self::never, Self::after)
     }
 
+    /// Whether the deadline can never pass: a wait until it is woken, and nothing else.
+    #[inline]
+    pub(crate) fn is_never(&self) -> bool {
+        matches!(self.when, When::Never)
+    }
+
     /// Whether the deadline has passed. Once it has, it stays passed.
     #[inline]
     pub(crate) fn passed(&mut self) -> bool {
