@@ -116,6 +116,7 @@ fn a_buffer_that_notifies_one_can_hang_with_everyone_asleep() {
                 || ending.contains("Thread-2 is blocked in `wait items`")),
         "{report}"
     );
+    replays(&report, || bounded_buffer(false), |_| true);
     snapshot("buffer-notify-one", report);
 }
 
@@ -283,7 +284,31 @@ fn transfers_that_lock_in_argument_order_deadlock_when_they_cross() {
          Thread-2 holds account1 and waits for account0",
         "{report}"
     );
+    replays(&report, || crossing_transfers(false), |_| true);
     snapshot("crossing-transfers", report);
+}
+
+/// Under shuttle, `report`'s counterexample replays to the same steps (`Check::replay`).
+#[cfg(any(loom, shuttle))]
+fn replays<T: std::fmt::Debug + 'static>(
+    report: &threadproof::check::Report,
+    program: impl Fn() -> T + Send + Sync + 'static,
+    claim: impl Fn(&T) -> bool + Send + Sync + 'static,
+) {
+    let counterexample = report.counterexample.as_ref().expect("a counterexample");
+    let Some(replay) = &counterexample.replay else {
+        assert_eq!(Checker::CURRENT, Checker::Loom, "{report}");
+        return;
+    };
+    let again = check(SHUTTLE_BOUND)
+        .replay(replay)
+        .run_claim(program, claim);
+    assert_eq!(again.verdict, report.verdict, "{again}");
+    assert_eq!(
+        again.counterexample.map(|c| c.steps),
+        Some(counterexample.steps.clone()),
+        "the replay took other steps"
+    );
 }
 
 /// The whole report as a user reads it, kept as a reviewed snapshot per checker (with the
@@ -388,6 +413,11 @@ fn updates_that_ignore_a_timed_out_acquire_lose_one() {
         "{report}"
     );
     assert!(report.timed_out_executions > 0, "{report}");
+    replays(
+        &report,
+        || tried_updates(false),
+        |updates| updates.count == 2,
+    );
     snapshot("ignored-timeout", report);
 }
 

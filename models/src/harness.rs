@@ -175,6 +175,13 @@ impl Run {
         self
     }
 
+    /// The same run, replaying only the execution `replay` names (a counterexample's replay
+    /// string, under shuttle): see `Check::replay`.
+    pub fn replay(mut self, replay: &str) -> Self {
+        self.check = self.check.replay(replay);
+        self
+    }
+
     /// The same run at `size`.
     pub fn size(mut self, size: Size) -> Self {
         self.size = Some(size);

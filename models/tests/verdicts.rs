@@ -41,6 +41,7 @@ fn check(model: Model, search: Search, timing: Timing, kind: &str) -> Report {
             model.name
         ),
     }
+    let timing_of = timing;
     let timing = match timing {
         Timing::Any => "",
         Timing::Virtual => "-virtual",
@@ -49,6 +50,24 @@ fn check(model: Model, search: Search, timing: Timing, kind: &str) -> Report {
         format!("{}-{}{}-{}", model.name, kind, timing, report.check.checker),
         report.snapshot()
     );
+    // Under shuttle the counterexample replays to the same steps, in one execution.
+    if let Some(counterexample) = &report.check.counterexample {
+        if let Some(replay) = &counterexample.replay {
+            let again = Run::new(model, search)
+                .timing(timing_of)
+                .replay(replay)
+                .run();
+            assert_eq!(again.check.executions, 1, "{}", again.snapshot());
+            let replayed = again.check.counterexample.as_ref();
+            assert_eq!(
+                replayed.map(|c| &c.steps),
+                Some(&counterexample.steps),
+                "{}: the replay took other steps:\n{}",
+                model.name,
+                again.snapshot()
+            );
+        }
+    }
     report
 }
 

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::diagnosis::diagnose;
+use super::replay::{fingerprint, Replay};
 use super::report::{Counterexample, Limit, Report, Verdict};
 use super::runtime::choices::{self, Astray};
 use super::runtime::part;
@@ -36,6 +37,8 @@ pub struct Check {
     astray: Option<Astray>,
     /// Asked after the exploration of each sequence of random choices: a yes stops.
     done: Option<Astray>,
+    /// Instead of a search, the one execution a counterexample's replay string names.
+    replay: Option<String>,
     /// Executions started so far.
     progress: Arc<AtomicUsize>,
 }
@@ -55,6 +58,7 @@ impl fmt::Debug for Check {
             .field("max_steps", &self.max_steps)
             .field("part", &self.part)
             .field("seeks_output", &self.astray.is_some())
+            .field("replay", &self.replay)
             .finish_non_exhaustive()
     }
 }
@@ -91,6 +95,7 @@ impl Check {
             part: Part::from_env(),
             astray: None,
             done: None,
+            replay: None,
             progress: Arc::new(AtomicUsize::new(0)),
         }
     }
@@ -154,6 +159,51 @@ impl Check {
     /// ```
     pub fn all_outcomes(mut self) -> Self {
         self.all_outcomes = true;
+        self
+    }
+
+    /// The same check, running only the execution that `replay` names: the replay string a
+    /// counterexample's report prints (under shuttle, whatever its search). The check must be
+    /// set up as the one that found it (the same timing, [`inside_primitives`] and
+    /// [`spurious_wakeups`]); the program runs once, with its panics shown, and the report's
+    /// counterexample has the same steps. A string that is not a replay string, that was made
+    /// by a check set up differently, or that names an execution this program does not take
+    /// (another program's, or another version's) gives [`Verdict::Error`] and says which.
+    /// Under loom and on real threads a replay is an error too: loom cannot be told to run one
+    /// chosen execution; check the program under shuttle to get a string to replay.
+    ///
+    /// [`inside_primitives`]: Check::inside_primitives
+    /// [`spurious_wakeups`]: Check::spurious_wakeups
+    ///
+    /// ```
+    /// use threadproof::check::{Check, Checker, Verdict};
+    /// use threadproof::sync::atomic::{AtomicUsize, Ordering};
+    /// use threadproof::sync::{thread, Arc};
+    ///
+    /// // Two threads add one each with a load and a store: an update can be lost.
+    /// let program = || {
+    ///     let count = Arc::new(AtomicUsize::new(0));
+    ///     let other = {
+    ///         let count = Arc::clone(&count);
+    ///         thread::spawn(move || count.store(count.load(Ordering::SeqCst) + 1, Ordering::SeqCst))
+    ///     };
+    ///     count.store(count.load(Ordering::SeqCst) + 1, Ordering::SeqCst);
+    ///     other.join().unwrap();
+    ///     count.load(Ordering::SeqCst)
+    /// };
+    /// if Checker::CURRENT == Checker::Shuttle {
+    ///     let found = Check::new().run_claim(program, |n| *n == 2);
+    ///     assert_eq!(found.verdict, Verdict::Violated);
+    ///     let counterexample = found.counterexample.as_ref().unwrap();
+    ///     let replay = counterexample.replay.as_deref().unwrap();
+    ///     let again = Check::new().replay(replay).run_claim(program, |n| *n == 2);
+    ///     assert_eq!(again.verdict, Verdict::Violated);
+    ///     assert_eq!(again.executions, 1);
+    ///     assert_eq!(again.counterexample.unwrap().steps, counterexample.steps);
+    /// }
+    /// ```
+    pub fn replay(mut self, replay: &str) -> Self {
+        self.replay = Some(replay.to_owned());
         self
     }
 
@@ -399,6 +449,7 @@ impl Check {
         let output = self.output;
         let timed = self.timing == Timing::Virtual;
         let stop_at_first = !self.all_outcomes;
+        let setup: Setup = (self.timing, !self.inside_primitives, self.spurious_wakeups);
         let body = {
             let found = Arc::clone(&found);
             let control = Arc::clone(&control);
@@ -422,10 +473,12 @@ impl Check {
                 let weak =
                     !holds && Checker::CURRENT == Checker::Loom && record::stale_seq_cst_read();
                 if weak && found.weak_violation.is_none() {
+                    let steps = record::steps();
                     found.weak_violation = Some(Counterexample {
                         execution: progress.load(Ordering::Relaxed),
                         timed,
-                        steps: record::steps(),
+                        replay: replay_string(setup, &steps),
+                        steps,
                         ending: format!(
                             "{outcome}: the claim is false, after a read of an older value"
                         ),
@@ -433,10 +486,12 @@ impl Check {
                 }
                 let refutes = !holds && !weak && found.first_violation.is_none();
                 if refutes {
+                    let steps = record::steps();
                     found.first_violation = Some(Counterexample {
                         execution: progress.load(Ordering::Relaxed),
                         timed,
-                        steps: record::steps(),
+                        replay: replay_string(setup, &steps),
+                        steps,
                         ending: format!("{outcome}: the claim is false"),
                     });
                 }
@@ -457,7 +512,8 @@ impl Check {
             self.runs
         };
         let mut stop = Stop::Completed;
-        let quiet = super::panics::Quiet::new();
+        // A replay shows the program's panics.
+        let quiet = self.replay.is_none().then(super::panics::Quiet::new);
         for _ in 0..runs {
             let body = Arc::clone(&body);
             let found = Arc::clone(&found);
@@ -524,6 +580,7 @@ impl Check {
                 let counterexample = Counterexample {
                     execution: executions,
                     timed,
+                    replay: replay_string(setup, &steps),
                     steps,
                     ending,
                 };
@@ -538,6 +595,7 @@ impl Check {
                 let counterexample = Counterexample {
                     execution: executions,
                     timed,
+                    replay: replay_string(setup, &steps),
                     steps,
                     ending: match location {
                         Some(at) => format!("panicked at {at}: {message}"),
@@ -550,6 +608,13 @@ impl Check {
                 error = Some(reason);
                 (Verdict::Error, None)
             }
+        };
+        let (verdict, counterexample) = match self.replay_missed(verdict, &counterexample) {
+            Some(reason) => {
+                error = Some(reason);
+                (Verdict::Error, None)
+            }
+            None => (verdict, counterexample),
         };
         Report {
             checker: Checker::CURRENT,
@@ -582,6 +647,22 @@ impl Check {
     {
         let program = Arc::new(program);
         let start_execution = Arc::new(start_execution);
+        if let Some(replay) = &self.replay {
+            let replay = match self.replayed(replay) {
+                Ok(replay) => replay,
+                Err(reason) => return Stop::Unsupported { reason },
+            };
+            choices::begin(
+                replay.choices.clone(),
+                true,
+                None,
+                None,
+                self.spurious_wakeups,
+            );
+            let stop = self.explore_script(control, start_execution, program, Some(replay));
+            choices::end();
+            return stop;
+        }
         let scripted = matches!(
             self.search,
             Search::Exhaustive { .. } | Search::DepthFirst { .. } | Search::InOrder
@@ -605,7 +686,12 @@ impl Check {
                 self.astray.clone(),
                 self.spurious_wakeups,
             );
-            stop = self.explore_script(control, Arc::clone(&start_execution), Arc::clone(&program));
+            stop = self.explore_script(
+                control,
+                Arc::clone(&start_execution),
+                Arc::clone(&program),
+                None,
+            );
             let extensions = choices::extensions(&script);
             if split.is_some() && !extensions.is_empty() && stop == Stop::Completed {
                 stop = Stop::Unsupported {
@@ -632,6 +718,55 @@ impl Check {
 
     /// The part of the search to explore, `None` for all of it, or why the check cannot be
     /// split.
+    /// After a replay that ran, why it did not run the execution its string names, if it did
+    /// not: a thread it asked for could not run, or the steps it took are not the string's.
+    fn replay_missed(
+        &self,
+        verdict: Verdict,
+        counterexample: &Option<Counterexample>,
+    ) -> Option<String> {
+        let replay = Replay::parse(self.replay.as_deref()?).ok()?;
+        if verdict == Verdict::Error {
+            return None;
+        }
+        let another = "it was made from another program, or by another version of it or of \
+                       threadproof";
+        if let Some(decision) = scheduler::astray() {
+            return Some(format!(
+                "the replay string names an execution this program does not take (at its \
+                 scheduling decision {}, the thread it names cannot run): {another}",
+                decision + 1
+            ));
+        }
+        let took = counterexample.as_ref().map(|c| fingerprint(&c.steps));
+        (took != Some(replay.fingerprint)).then(|| {
+            format!(
+                "the replayed execution did not take the steps the replay string names (its \
+                 fingerprint differs): {another}"
+            )
+        })
+    }
+
+    /// The execution the replay string `replay` names, if this check can run it.
+    fn replayed(&self, replay: &str) -> Result<Replay, String> {
+        let replay = Replay::parse(replay)?;
+        let whole_operations = !self.inside_primitives;
+        let made = (
+            replay.timing,
+            replay.whole_operations,
+            replay.spurious_wakeups,
+        );
+        if made != (self.timing, whole_operations, self.spurious_wakeups) {
+            return Err(format!(
+                "the replay string was made by a check under {}; this check is under {}: set \
+                 it up the same way",
+                Replay::setup(made.0, made.1, made.2),
+                Replay::setup(self.timing, whole_operations, self.spurious_wakeups)
+            ));
+        }
+        Ok(replay)
+    }
+
     fn split(&self) -> Result<Option<Part>, String> {
         let part = match &self.part {
             Err(error) => return Err(format!("{}: {error}", Part::VARIABLE)),
@@ -659,6 +794,7 @@ impl Check {
         control: &Arc<Control>,
         start_execution: Arc<S>,
         program: Arc<F>,
+        replayed: Option<Replay>,
     ) -> Stop
     where
         S: Fn() + Send + Sync + 'static,
@@ -687,6 +823,7 @@ impl Check {
             max_steps: self.max_steps,
             whole_operations: !self.inside_primitives,
             counts: Arc::clone(&control.counts),
+            replay: replayed.map(|replay| replay.threads),
         };
         let run = match scheduler::runner(self.search, settings.clone(), execution) {
             Err(reason) => return Stop::Unsupported { reason },
@@ -732,6 +869,27 @@ impl Check {
             steps: record::steps(),
         }
     }
+}
+
+/// How a check was set up, as a replay string says it: its timing, whether each operation of
+/// a primitive is one step, and whether spurious wake-ups are explored.
+type Setup = (Timing, bool, bool);
+
+/// The replay string of the current execution, which took `steps`, if the checker keeps its
+/// decisions (shuttle does).
+fn replay_string(
+    (timing, whole_operations, spurious_wakeups): Setup,
+    steps: &[Step],
+) -> Option<String> {
+    Replay {
+        timing,
+        whole_operations,
+        spurious_wakeups,
+        fingerprint: fingerprint(steps),
+        threads: scheduler::taken()?,
+        choices: choices::made(),
+    }
+    .spell()
 }
 
 /// The panic that ends an exploration at its first counterexample.

@@ -67,8 +67,10 @@
 //! - `search`: [`Checker`], [`Search`] and [`Timing`], each spelled by `Display` and read by
 //!   `FromStr`;
 //! - `scheduler`: how each checker runs a search, one file per scheduler of ours
-//!   (`bounded_dfs`: shuttle's search with a preemption bound);
+//!   (`dpor`: the reducing search; `bounded_dfs`: plain depth-first search, with or without
+//!   a preemption bound; `replay`: the decisions of an execution kept, and replayed);
 //! - `report`: the [`Report`], its [`Verdict`] and [`Counterexample`], and their rendering;
+//! - `replay`: a counterexample's replay string, which [`Check::replay`] runs again;
 //! - `diagnosis`: a stuck execution's wait-for graph turned into a deadlock or a hang, and its
 //!   sentence;
 //! - `panics`: the executions' panics kept off stderr (the report tells them), and where each
@@ -79,6 +81,7 @@
 mod builder;
 mod diagnosis;
 mod panics;
+mod replay;
 mod report;
 pub(crate) mod runtime;
 mod scheduler;
@@ -114,6 +117,7 @@ mod tests {
             timed: false,
             steps: steps(100),
             ending: "the end".to_owned(),
+            replay: None,
         }
         .to_string();
         let rows: Vec<&str> = long.lines().skip(2).collect();
@@ -134,9 +138,14 @@ mod tests {
             timed: false,
             steps: steps(80),
             ending: "the end".to_owned(),
+            replay: Some("tp1-any-w-0000000000000000-a-".to_owned()),
         }
         .to_string();
-        assert_eq!(short.lines().count(), 2 + 80 + 1, "{short}");
+        assert_eq!(short.lines().count(), 2 + 80 + 2, "{short}");
+        assert!(
+            short.ends_with("  replay: Check::replay(\"tp1-any-w-0000000000000000-a-\")\n"),
+            "{short}"
+        );
     }
 
     /// Each search has one spelling, and a report calls only an unbounded exhaustive search

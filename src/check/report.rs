@@ -150,6 +150,11 @@ pub struct Counterexample {
     pub steps: Vec<Step>,
     /// How it ended: the outcome against the claim, the wait-for cycle, or who hangs.
     pub ending: String,
+    /// The string that runs this execution again, with
+    /// [`Check::replay`](super::Check::replay): under shuttle, `None` under loom and on real
+    /// threads.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub replay: Option<String>,
 }
 
 /// Traces longer than this are shown by their first half and last quarter.
@@ -201,7 +206,11 @@ impl fmt::Display for Counterexample {
                 row(f, s)?;
             }
         }
-        writeln!(f, "  => {}", self.ending)
+        writeln!(f, "  => {}", self.ending)?;
+        match &self.replay {
+            Some(replay) => writeln!(f, "  replay: Check::replay(\"{replay}\")"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -14,6 +14,7 @@ mod outcome_counts;
 mod parts;
 mod queue;
 mod reduction;
+mod replay;
 mod rlock;
 mod semaphore;
 mod spurious;

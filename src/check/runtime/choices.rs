@@ -30,6 +30,8 @@ struct Choices {
     seed: u64,
     /// Whether a facade wait may wake without a notify: a choice each time one could.
     spurious_wakeups: bool,
+    /// The values the current execution has chosen, in order: what a replay of it follows.
+    made: Vec<u64>,
 }
 
 std::thread_local! {
@@ -73,7 +75,17 @@ pub(crate) fn begin(
 
 /// Starts an execution: its choices from the script's first.
 pub(crate) fn begin_execution() {
-    CHOICES.with(|c| c.borrow_mut().position = 0);
+    CHOICES.with(|c| {
+        let mut c = c.borrow_mut();
+        c.position = 0;
+        c.made.clear();
+    });
+}
+
+/// The values the current execution has chosen so far, in order: as a script, they make an
+/// execution choose the same.
+pub(crate) fn made() -> Vec<u64> {
+    CHOICES.with(|c| c.borrow().made.clone())
 }
 
 /// Ends the explorations: choices outside a check are random.
@@ -112,6 +124,12 @@ pub(crate) fn extensions(script: &[u64]) -> Vec<Vec<u64>> {
 
 /// A choice of a value in `0..stop` (`stop` > 0).
 pub(crate) fn choose(stop: u64) -> u64 {
+    let value = draw(stop);
+    CHOICES.with(|c| c.borrow_mut().made.push(value));
+    value
+}
+
+fn draw(stop: u64) -> u64 {
     let astray = CHOICES.with(|c| c.borrow().astray.clone());
     let astray = astray.is_some_and(|astray| astray());
     CHOICES.with(|c| {

@@ -10,6 +10,8 @@
 mod bounded_dfs;
 #[cfg(shuttle)]
 pub(super) mod dpor;
+#[cfg(shuttle)]
+mod replay;
 mod shared;
 
 pub(super) use shared::Counts;
@@ -17,7 +19,7 @@ pub(super) use shared::Counts;
 use super::report::Limit;
 use super::search::Search;
 
-pub(super) use imp::{install_panic_hooks, limit_in, runner};
+pub(super) use imp::{astray, install_panic_hooks, limit_in, runner, taken};
 
 /// Each backend turns a search into a runnable check, or says why it cannot.
 type Run = Box<dyn FnOnce()>;
@@ -48,6 +50,9 @@ pub(super) struct Settings {
         expect(dead_code, reason = "only the reducing search under shuttle counts")
     )]
     pub(super) counts: std::sync::Arc<Counts>,
+    /// Instead of the search, one execution whose decisions run these threads, in order (see
+    /// `check::replay`); shuttle only.
+    pub(super) replay: Option<Vec<usize>>,
 }
 
 #[cfg(loom)]
@@ -61,6 +66,9 @@ mod imp {
     where
         F: Fn() + Send + Sync + 'static,
     {
+        if settings.replay.is_some() {
+            return Err(REPLAY_UNDER_SHUTTLE.to_owned());
+        }
         match search {
             Search::Exhaustive { preemption_bound } => Ok(Box::new(move || {
                 let mut builder = loom::model::Builder::new();
@@ -79,8 +87,25 @@ mod imp {
         }
     }
 
+    /// Why loom replays nothing.
+    const REPLAY_UNDER_SHUTTLE: &str =
+        "a replay runs under shuttle only: loom cannot be told to run one chosen execution (its \
+         checkpoint files need its `checkpoint` feature and replay its own branches, not the \
+         steps a report shows); check the program under shuttle (`--cfg shuttle`), whose \
+         counterexamples carry a replay string";
+
     /// loom installs no panic hook of its own.
     pub(crate) fn install_panic_hooks() {}
+
+    /// loom's decisions are not kept: its counterexamples have no replay string.
+    pub(crate) fn taken() -> Option<Vec<usize>> {
+        None
+    }
+
+    /// loom replays nothing.
+    pub(crate) fn astray() -> Option<usize> {
+        None
+    }
 
     /// The limit of loom's that a panic with `message` says an execution reached, if any.
     pub(crate) fn limit_in(message: &str, settings: &Settings) -> Option<Limit> {
@@ -101,6 +126,7 @@ mod imp {
 mod imp {
     use super::bounded_dfs::BoundedDfs;
     use super::dpor::Dpor;
+    use super::replay::{Recording, Replay};
     use super::{Limit, Run, Search, Settings};
     use shuttle::scheduler::{DfsScheduler, PctScheduler};
     use shuttle::{Config, FailurePersistence, MaxSteps, Runner};
@@ -120,12 +146,17 @@ mod imp {
             config.max_steps = MaxSteps::FailAfter(max_steps);
             config
         };
+        if let Some(threads) = settings.replay {
+            return Ok(Box::new(move || {
+                Runner::new(Recording(Replay::new(threads)), config()).run(program);
+            }));
+        }
         match search {
             Search::Exhaustive {
                 preemption_bound: None,
             } => Ok(Box::new(move || {
                 let dpor = Dpor::new(settings.counts, settings.whole_operations);
-                Runner::new(dpor, config()).run(program);
+                Runner::new(Recording(dpor), config()).run(program);
             })),
             Search::Exhaustive {
                 preemption_bound: Some(bound),
@@ -134,7 +165,11 @@ mod imp {
                 preemption_bound: Some(bound),
             } => Ok(Box::new(move || {
                 Runner::new(
-                    BoundedDfs::new(bound, settings.whole_operations, settings.counts),
+                    Recording(BoundedDfs::new(
+                        bound,
+                        settings.whole_operations,
+                        settings.counts,
+                    )),
                     config(),
                 )
                 .run(program);
@@ -143,7 +178,11 @@ mod imp {
                 preemption_bound: None,
             } => Ok(Box::new(move || {
                 Runner::new(
-                    BoundedDfs::new(usize::MAX, settings.whole_operations, settings.counts),
+                    Recording(BoundedDfs::new(
+                        usize::MAX,
+                        settings.whole_operations,
+                        settings.counts,
+                    )),
                     config(),
                 )
                 .run(program);
@@ -154,7 +193,7 @@ mod imp {
                 depth,
             } => Ok(Box::new(move || {
                 Runner::new(
-                    PctScheduler::new_from_seed(seed, depth, iterations),
+                    Recording(PctScheduler::new_from_seed(seed, depth, iterations)),
                     config(),
                 )
                 .run(program);
@@ -162,7 +201,11 @@ mod imp {
             Search::InOrder => Ok(Box::new(move || {
                 // The first execution of the bounded search without preemptions.
                 Runner::new(
-                    BoundedDfs::first_only(0, settings.whole_operations, settings.counts),
+                    Recording(BoundedDfs::first_only(
+                        0,
+                        settings.whole_operations,
+                        settings.counts,
+                    )),
                     config(),
                 )
                 .run(program);
@@ -179,6 +222,16 @@ mod imp {
         Runner::new(DfsScheduler::new(Some(1), false), config).run(|| {});
     }
 
+    /// The threads the decisions of the current (or the last) execution ran.
+    pub(crate) fn taken() -> Option<Vec<usize>> {
+        Some(super::replay::taken())
+    }
+
+    /// Where the last replay asked for a thread that could not run, if it did.
+    pub(crate) fn astray() -> Option<usize> {
+        super::replay::astray()
+    }
+
     /// The limit of shuttle's that a panic with `message` says an execution reached, if any.
     pub(crate) fn limit_in(message: &str, settings: &Settings) -> Option<Limit> {
         message
@@ -193,10 +246,13 @@ mod imp {
 mod imp {
     use super::{Limit, Run, Search, Settings};
 
-    pub(crate) fn runner<F>(search: Search, _settings: Settings, program: F) -> Result<Run, String>
+    pub(crate) fn runner<F>(search: Search, settings: Settings, program: F) -> Result<Run, String>
     where
         F: Fn() + Send + Sync + 'static,
     {
+        if settings.replay.is_some() {
+            return Err("a replay needs --cfg shuttle: real threads choose no schedule".to_owned());
+        }
         match search {
             Search::Exhaustive { .. } | Search::DepthFirst { .. } => Ok(Box::new(program)),
             Search::Pct { .. } => Err("PCT needs --cfg shuttle".to_owned()),
@@ -206,6 +262,16 @@ mod imp {
 
     /// Real threads have no checker to install a panic hook.
     pub(crate) fn install_panic_hooks() {}
+
+    /// Real threads' schedules are not known: their counterexamples have no replay string.
+    pub(crate) fn taken() -> Option<Vec<usize>> {
+        None
+    }
+
+    /// Real threads replay nothing.
+    pub(crate) fn astray() -> Option<usize> {
+        None
+    }
 
     /// Real threads have no limits of a checker's.
     pub(crate) fn limit_in(_message: &str, _settings: &Settings) -> Option<Limit> {
