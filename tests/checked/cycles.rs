@@ -38,37 +38,46 @@ fn deadlock(report: &Report) -> String {
     ending.clone()
 }
 
+/// Checks a program in which two threads take two locks made by `$new` in opposite orders,
+/// each its first before either takes its second (a barrier between), while a watcher spins
+/// until the main thread, which joins them, tells it to stop.
+macro_rules! crossing_with_a_watcher {
+    ($new:expr) => {
+        Check::new().run(|| {
+            let locks = Arc::new(($new, $new, Barrier::new(2).unwrap()));
+            let stop = Arc::new(AtomicBool::new(false));
+            let watcher = watcher(&stop);
+            let first = spawn("first", {
+                let locks = Arc::clone(&locks);
+                move || {
+                    let _a = locks.0.lock();
+                    locks.2.wait().unwrap();
+                    let _b = locks.1.lock();
+                }
+            });
+            let second = spawn("second", {
+                let locks = Arc::clone(&locks);
+                move || {
+                    let _b = locks.1.lock();
+                    locks.2.wait().unwrap();
+                    let _a = locks.0.lock();
+                }
+            });
+            first.join().unwrap();
+            second.join().unwrap();
+            stop.store(true, Ordering::SeqCst);
+            watcher.join().unwrap();
+        })
+    };
+}
+
 /// Two threads take two `RLock`s in opposite orders, each its first before either takes its
 /// second (a barrier between), while a watcher spins until the main thread, which joins them,
 /// tells it to stop: the watcher never stops, and the cycle is a deadlock the moment it closes.
 /// The sentence names the two threads in the cycle, and says what the others were doing.
 #[test]
 fn a_cycle_of_rlocks_is_a_deadlock_while_a_watcher_still_runs() {
-    let report = Check::new().run(|| {
-        let locks = Arc::new((RLock::new(), RLock::new(), Barrier::new(2).unwrap()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let watcher = watcher(&stop);
-        let first = spawn("first", {
-            let locks = Arc::clone(&locks);
-            move || {
-                let _a = locks.0.lock();
-                locks.2.wait().unwrap();
-                let _b = locks.1.lock();
-            }
-        });
-        let second = spawn("second", {
-            let locks = Arc::clone(&locks);
-            move || {
-                let _b = locks.1.lock();
-                locks.2.wait().unwrap();
-                let _a = locks.0.lock();
-            }
-        });
-        first.join().unwrap();
-        second.join().unwrap();
-        stop.store(true, Ordering::SeqCst);
-        watcher.join().unwrap();
-    });
+    let report = crossing_with_a_watcher!(RLock::new());
     let ending = deadlock(&report);
     for named in ["first holds RLock#1", "second holds RLock#2"] {
         assert!(ending.contains(named), "{ending}");
@@ -81,31 +90,7 @@ fn a_cycle_of_rlocks_is_a_deadlock_while_a_watcher_still_runs() {
 /// thread needs and joins that thread.
 #[test]
 fn cycles_of_mutexes_and_of_a_join_are_deadlocks_while_a_watcher_still_runs() {
-    let report = Check::new().run(|| {
-        let mutexes = Arc::new((Mutex::new(0), Mutex::new(0), Barrier::new(2).unwrap()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let watcher = watcher(&stop);
-        let first = spawn("first", {
-            let mutexes = Arc::clone(&mutexes);
-            move || {
-                let _a = mutexes.0.lock();
-                mutexes.2.wait().unwrap();
-                let _b = mutexes.1.lock();
-            }
-        });
-        let second = spawn("second", {
-            let mutexes = Arc::clone(&mutexes);
-            move || {
-                let _b = mutexes.1.lock();
-                mutexes.2.wait().unwrap();
-                let _a = mutexes.0.lock();
-            }
-        });
-        first.join().unwrap();
-        second.join().unwrap();
-        stop.store(true, Ordering::SeqCst);
-        watcher.join().unwrap();
-    });
+    let report = crossing_with_a_watcher!(Mutex::new(0));
     let ending = deadlock(&report);
     assert!(
         ending.contains("first holds Mutex#1 and waits for Mutex#2"),
