@@ -80,6 +80,11 @@ pub enum Limit {
     /// was `SeqCst`: loom models `SeqCst` as acquire-release, and sequential consistency, which
     /// `SeqCst` promises, allows no such read. The report's counterexample is one of them.
     LoomSeqCst,
+    /// Under loom, a panic unwound through a held lock (a `Condition`'s or a `Mutex`'s guard,
+    /// dropped by the panic), and a thread then took that lock: loom's mutex stays poisoned after
+    /// a panic inside it, so the execution cannot go on as on real threads (or under shuttle),
+    /// where the lock is usable again.
+    LoomPoisoned,
     /// The check's budget of executions ([`Check::max_executions`](super::Check::max_executions))
     /// was spent.
     Executions {
@@ -120,6 +125,11 @@ impl fmt::Display for Limit {
                  value than the last write to its atomic, which loom allows (it models SeqCst as \
                  acquire-release) and sequential consistency does not: check it under shuttle, \
                  whose executions are sequentially consistent",
+            ),
+            Limit::LoomPoisoned => f.write_str(
+                "a panic unwound through a held lock, which a thread then took again: loom's \
+                 mutex stays poisoned after a panic inside it (on real threads and under \
+                 shuttle the lock is usable again): check it under shuttle",
             ),
             Limit::Executions { max } => write!(
                 f,

@@ -28,6 +28,7 @@ pub use storage::{Fifo, Lifo, Priority, Storage};
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 use crate::sync::Operation;
@@ -327,9 +328,12 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             }
             if immediate {
                 let before = st.items.len();
-                let discarded = Recount::new(self, &mut st).st.items.take_all();
+                let discarded = {
+                    let recount = Recount::new(self, &mut st);
+                    storage_call(|| recount.st.items.take_all())
+                };
                 self.unlock_noting(st, before);
-                discarded
+                discarded.unwrap_or_else(|panic| resume_unwind(panic))
             } else {
                 Vec::new()
             }
@@ -411,8 +415,12 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             }
         }
         let before = st.items.len();
-        Recount::new(self, &mut st).st.items.push(item);
+        let stored = {
+            let recount = Recount::new(self, &mut st);
+            storage_call(|| recount.st.items.push(item))
+        };
         self.unlock_noting(st, before);
+        stored.unwrap_or_else(|panic| resume_unwind(panic));
         Ok(())
     }
 
@@ -420,10 +428,17 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
     fn get_with(&self, timeout: Option<Duration>) -> Result<T, GetError> {
         let _operation = Operation::begin();
         let mut st = self.state.lock();
-        if let Some(item) = self.take(&mut st) {
-            let before = st.items.len() + 1;
-            self.unlock_noting(st, before);
-            return Ok(item);
+        match self.take(&mut st) {
+            Ok(Some(item)) => {
+                let before = st.items.len() + 1;
+                self.unlock_noting(st, before);
+                return Ok(item);
+            }
+            Ok(None) => {}
+            Err(panic) => {
+                drop(st);
+                resume_unwind(panic)
+            }
         }
         // The clock starts only once the call has to wait, as CPython's does.
         let mut deadline = Deadline::within(timeout);
@@ -435,15 +450,24 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
             Blocking::on(self, "get"),
             Some(|st: &mut State<S>| &mut st.getters),
             |st| match self.take(st) {
-                Some(item) => Some(Ok(item)),
-                None => st.is_shutdown.then_some(Err(GetError::ShutDown)),
+                Ok(Some(item)) => Some(Ok(Ok(item))),
+                Ok(None) => st.is_shutdown.then_some(Ok(Err(GetError::ShutDown))),
+                Err(panic) => Some(Err(panic)),
             },
         );
-        if let Some(Ok(_)) = got {
-            let before = st.items.len() + 1;
-            self.unlock_noting(st, before);
+        match got {
+            Some(Ok(Ok(item))) => {
+                let before = st.items.len() + 1;
+                self.unlock_noting(st, before);
+                Ok(item)
+            }
+            Some(Ok(Err(error))) => Err(error),
+            None => Err(GetError::Empty),
+            Some(Err(panic)) => {
+                drop(st);
+                resume_unwind(panic)
+            }
         }
-        got.unwrap_or(Err(GetError::Empty))
     }
 
     /// True if a put would have to wait for room.
@@ -500,15 +524,30 @@ impl<T, S: Storage<T>> GenericQueue<T, S> {
         }
     }
 
-    /// Takes the next item, if any, and lets one blocked put go on.
+    /// Takes the next item, if any, and lets one blocked put go on; a panic in the storage's
+    /// `pop` comes back as its payload (see [`storage_call`]).
     #[inline]
-    fn take(&self, st: &mut State<S>) -> Option<T> {
-        let item = st.items.pop()?;
+    fn take(&self, st: &mut State<S>) -> Result<Option<T>, Panic> {
+        let Some(item) = storage_call(|| st.items.pop())? else {
+            return Ok(None);
+        };
         if st.putters.any() {
             self.not_full.notify_one();
         }
-        Some(item)
+        Ok(Some(item))
     }
+}
+
+/// What a panic unwinds with.
+type Panic = Box<dyn std::any::Any + Send>;
+
+/// Runs `call`, a call into the queue's [`Storage`]: code of the user's, run under the queue's
+/// lock, that may panic (C63). A panic comes back as its payload, and the caller lets go of the
+/// lock before it unwinds on: no lock is held by an unwinding panic, which would poison loom's
+/// mutex for good under `--cfg loom` (the facade's mutex recovers everywhere else).
+#[inline]
+fn storage_call<R>(call: impl FnOnce() -> R) -> Result<R, Panic> {
+    catch_unwind(AssertUnwindSafe(call))
 }
 
 /// Brings the task count in line with what the storage holds once it

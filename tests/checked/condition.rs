@@ -14,7 +14,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use threadproof::check::{Checker, Verdict};
+use threadproof::check::{Checker, Limit, Verdict};
 use threadproof::sync::atomic::{AtomicBool, Ordering};
 use threadproof::sync::thread::JoinHandle;
 use threadproof::{trace, Condition, Condvar, Mutex, RLockCondition};
@@ -203,6 +203,56 @@ fn try_lock_racing_a_holder_gets_the_guard_or_none() {
         assert_eq!(counter.into_inner(), 2, "both changes are there");
         outcome.to_owned()
     });
+}
+
+/// A panic inside a `Condition`'s guard, and inside a `Mutex`'s, lets go of the lock and
+/// poisons nothing: a thread that panics holding each (and catches it) races a thread that then
+/// takes each and adds to its data, and both changes are there. Under shuttle a proof; under
+/// loom, whose mutex stays poisoned after a panic inside it, the check cannot go on past the
+/// panic and says so: inconclusive, with [`Limit::LoomPoisoned`], never a violation.
+#[test]
+fn a_panic_inside_a_guard_leaves_the_condition_and_the_mutex_usable() {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    let report = check(None, None).run(|| {
+        let both = Arc::new((Condition::new(0), Mutex::new(0)));
+        let panicker = spawn("Thread-1", {
+            let both = both.clone();
+            move || {
+                let inside_condition = catch_unwind(AssertUnwindSafe(|| {
+                    let mut held = both.0.lock();
+                    *held += 1;
+                    panic!("inside the condition's guard");
+                }));
+                assert!(inside_condition.is_err());
+                let inside_mutex = catch_unwind(AssertUnwindSafe(|| {
+                    let mut held = both.1.lock();
+                    *held += 1;
+                    panic!("inside the mutex's guard");
+                }));
+                assert!(inside_mutex.is_err());
+            }
+        });
+        let other = spawn("Thread-2", {
+            let both = both.clone();
+            move || {
+                *both.0.lock() += 10;
+                *both.1.lock() += 10;
+            }
+        });
+        panicker.join().unwrap();
+        other.join().unwrap();
+        assert_eq!(*both.0.lock(), 11, "both changes to the condition's data");
+        assert_eq!(*both.1.lock(), 11, "both changes to the mutex's data");
+    });
+    common::report("panic inside a guard", &report);
+    if Checker::CURRENT == Checker::Loom {
+        assert_eq!(report.verdict, Verdict::Inconclusive, "{report}");
+        assert_eq!(report.limit, Some(Limit::LoomPoisoned), "{report}");
+        assert!(report.counterexample.is_none(), "{report}");
+    } else {
+        assert_eq!(report.verdict, Verdict::Holds, "{report}");
+        assert!(report.is_proof(), "{report}");
+    }
 }
 
 // ---- Conditions that share a lock ---------------------------------------------------------

@@ -546,14 +546,9 @@ impl Ord for Touchy {
 /// C63 inside the checker: a put whose store panics adds no task and leaves the queue usable,
 /// and an immediate shutdown discards the items through the trait's own `take_all`; a priority
 /// queue whose comparison panicked in the middle of a sift keeps the item and mends its heap
-/// before the next get, which races another thread's put.
-///
-/// Not under loom: `loom::sync::Mutex` keeps its data in a std mutex, which a panic inside the
-/// critical section poisons, and loom's `lock` then panics. Under loom a panic while the
-/// facade's mutex is held (a store's, or inside a `Condition` guard) breaks the primitive for
-/// later users; shuttle recovers, as real threads do.
+/// before the next get, which races another thread's put. Under both checkers: the queue lets
+/// go of its lock before a store's panic unwinds on.
 #[test]
-#[cfg_attr(loom, ignore = "loom's Mutex stays poisoned after a panic inside it")]
 fn c63_a_failing_store_leaves_the_queue_usable() {
     check("c63 failing store", || {
         use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -16,6 +16,13 @@ pub(crate) mod clock;
 pub(crate) mod part;
 pub(crate) mod record;
 
+/// What the facade panics with, under loom, when a thread takes a mutex that a panic let go of:
+/// loom's mutex stays poisoned after a panic inside it, so the execution cannot go on as it
+/// would on real threads or under shuttle. The checker reads it as a limit of loom's.
+#[cfg(loom)]
+pub(crate) const LOOM_POISONED: &str =
+    "threadproof: under loom, a lock a panic let go of cannot be taken again";
+
 /// An execution starts: its clock at zero, running only under virtual timing.
 pub(crate) fn begin_execution(virtual_timing: bool) {
     #[cfg(any(loom, shuttle))]

@@ -109,6 +109,9 @@ mod imp {
 
     /// The limit of loom's that a panic with `message` says an execution reached, if any.
     pub(crate) fn limit_in(message: &str, settings: &Settings) -> Option<Limit> {
+        if message.contains(crate::check::runtime::LOOM_POISONED) {
+            return Some(Limit::LoomPoisoned);
+        }
         if message.contains("self.threads.len() < self.max()") {
             return Some(Limit::LoomThreads {
                 max: loom::MAX_THREADS,

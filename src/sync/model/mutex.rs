@@ -7,7 +7,39 @@ use super::{new_object, operation, rt, unpoison, Kind, Object};
 
 /// The checker's mutex, with `lock()` returning the guard directly (a poisoned lock is
 /// recovered: a panic never poisons it for later users).
-pub struct Mutex<T>(rt::sync::Mutex<T>, Object);
+pub struct Mutex<T>(rt::sync::Mutex<T>, Object, LetGoByPanic);
+
+/// Under loom, whether a panic let go of the mutex (its guard was dropped as the panic unwound):
+/// loom's mutex is then poisoned for good, and taking it again ends the execution with
+/// [`LOOM_POISONED`](crate::check::runtime::LOOM_POISONED), which the checker reports as a limit
+/// of loom's, not as the program's panic. (The crate's own primitives let go of their mutex
+/// before a panic of the user's code unwinds on; a `Condition`'s lock is held over the user's
+/// code, so a panic there lets go of it.) Under shuttle, whose mutex recovers, nothing.
+#[derive(Default)]
+struct LetGoByPanic(#[cfg(loom)] std::sync::atomic::AtomicBool);
+
+impl LetGoByPanic {
+    /// A guard taken while a panic was (`panicking_when_taken`) or was not unwinding is being
+    /// dropped: note it if a panic unwinds now that did not when it was taken (the std mutex
+    /// inside loom's is then poisoned, by the same rule).
+    fn dropping(&self, panicking_when_taken: bool) {
+        #[cfg(loom)]
+        if !panicking_when_taken && std::thread::panicking() {
+            self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        #[cfg(not(loom))]
+        let _ = panicking_when_taken;
+    }
+
+    /// The mutex is about to be taken: under loom, after a panic let go of it, the execution
+    /// ends here, as loom's own `lock` would (with its poisoning message).
+    fn taking(&self) {
+        #[cfg(loom)]
+        if self.0.load(std::sync::atomic::Ordering::Relaxed) {
+            panic!("{}", crate::check::runtime::LOOM_POISONED);
+        }
+    }
+}
 
 impl<T: Default> Default for Mutex<T> {
     fn default() -> Self {
@@ -20,6 +52,8 @@ pub struct MutexGuard<'a, T> {
     pub(super) mutex: &'a Mutex<T>,
     /// `None` only inside a wait, while the lock is let go.
     pub(super) guard: Option<rt::sync::MutexGuard<'a, T>>,
+    /// Whether a panic was unwinding when the lock was taken (see [`LetGoByPanic`]).
+    panicking_when_taken: bool,
 }
 
 impl<'a, T> MutexGuard<'a, T> {
@@ -32,6 +66,7 @@ impl<'a, T> MutexGuard<'a, T> {
     /// Lets go of the lock (inside a wait); [`take_back`](Self::take_back) takes it again.
     pub(super) fn let_go(&mut self) {
         if let Some(guard) = self.guard.take() {
+            self.mutex.2.dropping(self.panicking_when_taken);
             operation(&[self.mutex.touched()], || drop(guard));
         }
     }
@@ -39,6 +74,7 @@ impl<'a, T> MutexGuard<'a, T> {
     /// Takes back the lock let go of.
     pub(super) fn take_back(&mut self) {
         self.guard = Some(self.mutex.lock_inner());
+        self.panicking_when_taken = std::thread::panicking();
     }
 }
 
@@ -51,7 +87,11 @@ impl<T> Drop for MutexGuard<'_, T> {
 impl<T> Mutex<T> {
     /// A new unlocked mutex holding `value`.
     pub fn new(value: T) -> Self {
-        Self(rt::sync::Mutex::new(value), new_object())
+        Self(
+            rt::sync::Mutex::new(value),
+            new_object(),
+            LetGoByPanic::default(),
+        )
     }
 
     /// What taking or letting go of the lock touches.
@@ -60,6 +100,7 @@ impl<T> Mutex<T> {
     }
 
     fn lock_inner(&self) -> rt::sync::MutexGuard<'_, T> {
+        self.2.taking();
         operation(&[self.touched()], || unpoison(self.0.lock()))
     }
 
@@ -68,11 +109,13 @@ impl<T> Mutex<T> {
         MutexGuard {
             mutex: self,
             guard: Some(self.lock_inner()),
+            panicking_when_taken: std::thread::panicking(),
         }
     }
 
     /// The guard if the lock is free now, `None` if another holder has it.
     pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+        self.2.taking();
         let guard = match operation(&[self.touched()], || self.0.try_lock()) {
             Ok(guard) => guard,
             Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
@@ -81,6 +124,7 @@ impl<T> Mutex<T> {
         Some(MutexGuard {
             mutex: self,
             guard: Some(guard),
+            panicking_when_taken: std::thread::panicking(),
         })
     }
 
