@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::diagnosis::diagnose;
+use super::diagnosis::{self, diagnose};
 use super::replay::{fingerprint, Replay};
 use super::report::{Counterexample, Limit, Report, Verdict};
 use super::runtime::choices::{self, Astray};
@@ -492,7 +492,14 @@ impl Check {
                         timed,
                         replay: replay_string(setup, &steps),
                         steps,
-                        ending: format!("{outcome}: the claim is false"),
+                        ending: match diagnosis::lost_update(&record::touches()) {
+                            Some(lost) => {
+                                format!(
+                                    "{outcome}: the claim is false, after a lost update: {lost}"
+                                )
+                            }
+                            None => format!("{outcome}: the claim is false"),
+                        },
                     });
                 }
                 *found.outcomes.entry(outcome.clone()).or_insert(0) += 1;

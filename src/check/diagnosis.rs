@@ -1,9 +1,59 @@
 //! Why an execution refutes the claim: a deadlock if the threads it stopped with wait for each
 //! other in a cycle, a hang if they wait for something nobody is left to do; and the sentence
-//! that says which.
+//! that says which. For an execution that finished with the claim false, the two steps whose
+//! order lost an update, when one was lost.
 
 use super::report::Verdict;
-use super::runtime::record::Blocked;
+use super::runtime::record::{Blocked, Touch};
+
+/// The first update the execution lost, as a sentence naming the steps whose order lost it: a
+/// thread read an atomic, another thread then wrote it, and the first thread wrote it next, over
+/// that write, on what it had read before it (the unlocked counter's `num -= 1`). `None` if no
+/// write in `touches` (an execution's operations on atomics, in order) was lost so.
+pub(super) fn lost_update(touches: &[Touch]) -> Option<String> {
+    touches.iter().enumerate().find_map(|(at, write)| {
+        if !write.write {
+            return None;
+        }
+        let before = &touches[..at];
+        let same_atomic = |t: &&Touch| t.object == write.object;
+        // What the writing thread last did to this atomic: it must be a read.
+        let read = before
+            .iter()
+            .rev()
+            .filter(same_atomic)
+            .find(|t| t.thread == write.thread)?;
+        if read.write {
+            return None;
+        }
+        // The writes of other threads between that read and this write: the last is overwritten.
+        let between: Vec<&Touch> = before
+            .iter()
+            .rev()
+            .take_while(|t| t.step > read.step)
+            .filter(same_atomic)
+            .filter(|t| t.write && t.thread != write.thread)
+            .collect();
+        let lost = between.first()?;
+        let others = match between.len() {
+            1 => String::new(),
+            n => format!(", the last of {n} writes by other threads since"),
+        };
+        Some(format!(
+            "{reader} read {name} = {seen} (step {read_step}) before {other} wrote {lost_value} \
+             (step {lost_step}{others}), then wrote {value} over it (step {step})",
+            reader = write.thread,
+            name = write.name,
+            seen = read.value,
+            read_step = read.step,
+            other = lost.thread,
+            lost_value = lost.value,
+            lost_step = lost.step,
+            value = write.value,
+            step = write.step,
+        ))
+    })
+}
 
 /// A deadlock if the blocked threads wait for each other in a cycle, a hang otherwise; and
 /// the sentence that says which. `others` says what the threads outside a cycle were doing
@@ -79,4 +129,90 @@ pub(super) fn diagnose(blocked: &[Blocked], others: &[String]) -> (Verdict, Stri
         Verdict::Hangs,
         format!("hang: {sentence}, and no other thread is left to wake {them}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lost_update;
+    use crate::check::runtime::record::Touch;
+
+    /// An operation on the atomic `n` (named `num`, or `other` for 2).
+    fn touch(step: usize, thread: &str, object: usize, write: bool, value: &str) -> Touch {
+        Touch {
+            step,
+            thread: thread.to_owned(),
+            object,
+            name: if object == 1 { "num" } else { "other" }.to_owned(),
+            write,
+            value: value.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_write_over_another_threads_write_since_the_read_is_a_lost_update() {
+        // The unlocked counter's counterexample: Thread-2's write overwrites Thread-3's.
+        let touches = [
+            touch(1, "Thread-1", 1, false, "3"),
+            touch(2, "Thread-1", 1, true, "2"),
+            touch(3, "Thread-2", 1, false, "2"),
+            touch(4, "Thread-3", 1, false, "2"),
+            touch(5, "Thread-3", 1, true, "1"),
+            touch(6, "Thread-2", 1, true, "1"),
+            touch(7, "MainThread", 1, false, "1"),
+        ];
+        assert_eq!(
+            lost_update(&touches).as_deref(),
+            Some(
+                "Thread-2 read num = 2 (step 3) before Thread-3 wrote 1 (step 5), then wrote 1 \
+                 over it (step 6)"
+            )
+        );
+    }
+
+    #[test]
+    fn the_write_named_is_the_last_one_overwritten() {
+        let touches = [
+            touch(1, "A", 1, false, "0"),
+            touch(2, "B", 1, true, "5"),
+            touch(3, "C", 1, true, "7"),
+            touch(4, "A", 1, true, "1"),
+        ];
+        assert_eq!(
+            lost_update(&touches).as_deref(),
+            Some(
+                "A read num = 0 (step 1) before C wrote 7 (step 3, the last of 2 writes by other \
+                 threads since), then wrote 1 over it (step 4)"
+            )
+        );
+    }
+
+    #[test]
+    fn writes_in_turn_or_on_other_atomics_lose_nothing() {
+        // Each thread reads the other's write before writing: a locked counter.
+        let in_turn = [
+            touch(1, "A", 1, false, "2"),
+            touch(2, "A", 1, true, "1"),
+            touch(3, "B", 1, false, "1"),
+            touch(4, "B", 1, true, "0"),
+        ];
+        assert_eq!(lost_update(&in_turn), None);
+        // B's write is to another atomic; A writes twice in a row; B re-reads after A's write.
+        let unrelated = [
+            touch(1, "A", 1, false, "0"),
+            touch(2, "B", 2, true, "9"),
+            touch(3, "A", 1, true, "1"),
+            touch(4, "A", 1, true, "2"),
+            touch(5, "B", 1, false, "2"),
+            touch(6, "A", 1, true, "3"),
+            touch(7, "B", 1, true, "3"),
+        ];
+        // B read 2 (step 5), A wrote 3 (step 6), B wrote 3 over it (step 7): lost.
+        assert_eq!(
+            lost_update(&unrelated).as_deref(),
+            Some(
+                "B read num = 2 (step 5) before A wrote 3 (step 6), then wrote 3 over it (step 7)"
+            )
+        );
+        assert_eq!(lost_update(&unrelated[..6]), None);
+    }
 }

@@ -51,6 +51,23 @@ pub(crate) enum Access {
     Write { now: String, seq_cst: bool },
 }
 
+/// An operation on an atomic, as the record keeps it beside its step: enough to tell, once
+/// the execution ends, which write overwrote which (see `check::diagnosis::lost_update`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Touch {
+    /// The step's position (1-based).
+    pub(crate) step: usize,
+    /// The thread that took it.
+    pub(crate) thread: String,
+    /// The atomic's number, and its name.
+    pub(crate) object: usize,
+    pub(crate) name: String,
+    /// Whether it left a value in the atomic (a store or a read-modify-write), or only read.
+    pub(crate) write: bool,
+    /// The value it read, or left.
+    pub(crate) value: String,
+}
+
 /// A thread that was waiting when the record was read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Blocked {
@@ -117,7 +134,7 @@ impl Id {
 
 #[cfg(any(loom, shuttle))]
 mod imp {
-    use super::{Access, Blocked, Id, Step};
+    use super::{Access, Blocked, Id, Step, Touch};
     use std::cell::RefCell;
     use std::collections::{BTreeMap, HashMap};
 
@@ -176,6 +193,8 @@ mod imp {
         stale_read: bool,
         /// Some operation on an atomic had a weaker ordering than `SeqCst`.
         weaker_than_seq_cst: bool,
+        /// Every operation on an atomic, in the order of the steps.
+        touches: Vec<Touch>,
     }
 
     std::thread_local! {
@@ -490,6 +509,18 @@ mod imp {
         with(me, |r| {
             let name = r.name(id);
             let mut value = value;
+            let (write, touched) = match &access {
+                Access::Read { seen, .. } => (false, seen.clone()),
+                Access::Write { now, .. } => (true, now.clone()),
+            };
+            r.touches.push(Touch {
+                step: r.steps.len() + 1,
+                thread: r.thread_name(me),
+                object: id.number,
+                name: name.clone(),
+                write,
+                value: touched,
+            });
             match access {
                 Access::Read { seen, seq_cst } => {
                     r.weaker_than_seq_cst |= !seq_cst;
@@ -625,6 +656,11 @@ mod imp {
         with_record(|r| r.steps.clone())
     }
 
+    /// Every operation on an atomic so far, in the order of the steps.
+    pub(crate) fn touches() -> Vec<Touch> {
+        with_record(|r| r.touches.clone())
+    }
+
     /// Whether every thread of the execution that has started and not finished is waiting on
     /// a primitive or a join: the execution can go no further without a timeout.
     pub(crate) fn stuck() -> bool {
@@ -646,7 +682,7 @@ mod imp {
 
 #[cfg(not(any(loom, shuttle)))]
 mod imp {
-    use super::{Access, Blocked, Id, Step};
+    use super::{Access, Blocked, Id, Step, Touch};
 
     #[inline(always)]
     pub(crate) fn reset() {}
@@ -684,6 +720,9 @@ mod imp {
         0
     }
     pub(crate) fn steps() -> Vec<Step> {
+        Vec::new()
+    }
+    pub(crate) fn touches() -> Vec<Touch> {
         Vec::new()
     }
     pub(crate) fn stuck() -> bool {
