@@ -15,24 +15,19 @@ pub(super) fn lost_update(touches: &[Touch]) -> Option<String> {
         if !write.write {
             return None;
         }
-        let before = &touches[..at];
-        let same_atomic = |t: &&Touch| t.object == write.object;
         // What the writing thread last did to this atomic: it must be a read.
-        let read = before
+        let read_at = touches[..at]
             .iter()
-            .rev()
-            .filter(same_atomic)
-            .find(|t| t.thread == write.thread)?;
+            .rposition(|t| t.object == write.object && t.thread == write.thread)?;
+        let read = &touches[read_at];
         if read.write {
             return None;
         }
         // The writes of other threads between that read and this write: the last is overwritten.
-        let between: Vec<&Touch> = before
+        let between: Vec<&Touch> = touches[read_at + 1..at]
             .iter()
             .rev()
-            .take_while(|t| t.step > read.step)
-            .filter(same_atomic)
-            .filter(|t| t.write && t.thread != write.thread)
+            .filter(|t| t.object == write.object && t.write)
             .collect();
         let lost = between.first()?;
         let others = match between.len() {
