@@ -109,6 +109,7 @@ mod tests {
                 thread: "Thread-1".to_owned(),
                 action: format!("step {i}"),
                 value: String::new(),
+                preempts: None,
             })
             .collect()
     }

@@ -200,9 +200,14 @@ impl fmt::Display for Counterexample {
             } else {
                 String::new()
             };
+            let value = match (&s.preempts, s.value.is_empty()) {
+                (None, _) => s.value.clone(),
+                (Some(preempted), true) => format!("(preempts {preempted})"),
+                (Some(preempted), false) => format!("{}  (preempts {preempted})", s.value),
+            };
             let line = format!(
-                "  {:>4}  {time}{:<thread_width$}  {:<action_width$}  {}",
-                s.step, s.thread, s.action, s.value
+                "  {:>4}  {time}{:<thread_width$}  {:<action_width$}  {value}",
+                s.step, s.thread, s.action
             );
             writeln!(f, "{}", line.trim_end())
         };

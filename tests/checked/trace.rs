@@ -1,8 +1,9 @@
 //! What a counterexample's table shows without any call from the program: the operations on
 //! the facade's atomics, by the atomic's label or its kind and number.
 
-use threadproof::check::{Check, Verdict};
-use threadproof::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use threadproof::check::{Check, Checker, Search, Verdict};
+use threadproof::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use threadproof::sync::{thread, Arc};
 use threadproof::trace;
 
 #[test]
@@ -49,4 +50,68 @@ fn every_operation_on_an_atomic_is_a_step_of_the_trace() {
         .steps
         .iter()
         .all(|s| s.thread == "MainThread"));
+}
+
+/// Two threads each add one to `count` with a separate read and write, and no lock.
+fn unlocked_count() -> usize {
+    let count = Arc::new(AtomicUsize::new(0));
+    trace::label(&*count, "count");
+    let other = {
+        let count = count.clone();
+        thread::spawn(move || {
+            let read = count.load(Ordering::SeqCst);
+            count.store(read + 1, Ordering::SeqCst);
+        })
+    };
+    let read = count.load(Ordering::SeqCst);
+    count.store(read + 1, Ordering::SeqCst);
+    other.join().unwrap();
+    count.load(Ordering::SeqCst)
+}
+
+/// Under shuttle, the first step a thread takes after a switch away from a thread that could
+/// have gone on (a preemption) names the thread it preempted. No execution of the unlocked
+/// count without a preemption loses an update; with at most one, every counterexample does so
+/// through exactly one: one step is marked, by the other thread than the one it names, and the
+/// preempted thread still has steps after it. Under loom nothing is marked (loom does not say
+/// which of its switches preempt).
+#[test]
+fn a_preemption_is_marked_on_the_first_step_after_it() {
+    let bounded = |bound| {
+        Check::with_search(Search::Exhaustive {
+            preemption_bound: Some(bound),
+        })
+        .inside_primitives()
+        .run_claim(unlocked_count, |count| *count == 2)
+    };
+    if Checker::CURRENT == Checker::Loom {
+        let report = bounded(1);
+        let counterexample = report.counterexample.expect("a lost update");
+        assert!(counterexample.steps.iter().all(|s| s.preempts.is_none()));
+        return;
+    }
+    bounded(0).expect(Verdict::Holds);
+    let report = bounded(1);
+    let counterexample = report.counterexample.as_ref().expect("a lost update");
+    let marked: Vec<_> = counterexample
+        .steps
+        .iter()
+        .filter(|s| s.preempts.is_some())
+        .collect();
+    assert_eq!(marked.len(), 1, "{report}");
+    let (step, preempted) = (marked[0], marked[0].preempts.as_deref().unwrap());
+    assert_ne!(step.thread, preempted, "{report}");
+    assert!(
+        counterexample
+            .steps
+            .iter()
+            .any(|s| s.step > step.step && s.thread == preempted),
+        "{report}"
+    );
+    assert!(
+        report
+            .to_string()
+            .contains(&format!("(preempts {preempted})")),
+        "{report}"
+    );
 }

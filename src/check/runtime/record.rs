@@ -35,6 +35,11 @@ pub struct Step {
     pub action: String,
     /// What it saw or got, such as `ok` or `blocks: held by Thread-1`; empty if nothing.
     pub value: String,
+    /// The thread this step's thread was switched in for although that thread could have gone
+    /// on (a preemption), on the first step after the switch; `None` if there was none. Marked
+    /// under shuttle; loom does not say which of its switches preempt.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub preempts: Option<String>,
 }
 
 /// What an operation on an atomic did, for the record to follow its values: it read one, or
@@ -195,6 +200,9 @@ mod imp {
         weaker_than_seq_cst: bool,
         /// Every operation on an atomic, in the order of the steps.
         touches: Vec<Touch>,
+        /// The last switch of threads, if it preempted one and the thread switched to has
+        /// taken no step since: (the thread switched to, the thread preempted), as tokens.
+        preemption: Option<(usize, usize)>,
     }
 
     std::thread_local! {
@@ -267,7 +275,15 @@ mod imp {
 
         fn push(&mut self, me: usize, action: String, value: String) {
             let thread = self.thread_name(me);
+            let preempts = match self.preemption {
+                Some((to, from)) if to == me => {
+                    self.preemption = None;
+                    Some(self.thread_name(from))
+                }
+                _ => None,
+            };
             self.steps.push(Step {
+                preempts,
                 step: self.steps.len() + 1,
                 seconds: super::super::clock::now_for_record().as_secs_f64(),
                 thread,
@@ -659,6 +675,21 @@ mod imp {
     /// Every operation on an atomic so far, in the order of the steps.
     pub(crate) fn touches() -> Vec<Touch> {
         with_record(|r| r.touches.clone())
+    }
+
+    /// The scheduler ran the thread `to` (a token) next: in place of `preempted`, if that
+    /// thread could have gone on. The next step of `to` is marked, unless another switch comes
+    /// first.
+    #[cfg_attr(
+        loom,
+        expect(dead_code, reason = "only shuttle's schedulers say which switches preempt")
+    )]
+    pub(crate) fn switched(to: usize, preempted: Option<usize>) {
+        with_record(|r| match preempted {
+            Some(from) => r.preemption = Some((to, from)),
+            None if r.preemption.is_some_and(|(marked, _)| marked != to) => r.preemption = None,
+            None => {}
+        });
     }
 
     /// Whether every thread of the execution that has started and not finished is waiting on

@@ -1,11 +1,14 @@
 //! Replaying one execution under shuttle: [`Recording`] keeps which thread each scheduling
-//! decision of the current execution ran, whatever the search; [`Replay`] runs one execution
+//! decision of the current execution ran, whatever the search (and tells the record which
+//! switches preempted a thread); [`Replay`] runs one execution
 //! that makes those decisions again. Shuttle runs all of an exploration's threads on one
 //! operating-system thread, so the decisions are kept per operating-system thread.
 
 use std::cell::{Cell, RefCell};
 
 use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
+
+use crate::check::runtime::record;
 
 std::thread_local! {
     /// The thread (shuttle's task number) each decision of the current execution ran.
@@ -24,7 +27,7 @@ pub(crate) fn astray() -> Option<usize> {
     ASTRAY.with(Cell::get)
 }
 
-/// A search whose decisions are kept ([`taken`]).
+/// A search whose decisions are kept ([`taken`]), and whose preemptions the record marks.
 pub(crate) struct Recording<S>(pub(crate) S);
 
 impl<S: Scheduler> Scheduler for Recording<S> {
@@ -42,6 +45,11 @@ impl<S: Scheduler> Scheduler for Recording<S> {
         let next = self.0.next_task(runnable, current, is_yielding);
         if let Some(task) = next {
             TAKEN.with(|taken| taken.borrow_mut().push(usize::from(task)));
+            // A switch away from a thread that could have gone on is a preemption. The facade's
+            // token for a shuttle thread is its task number plus one (`sync::thread::token`).
+            let preempted = current
+                .filter(|c| *c != task && !is_yielding && runnable.iter().any(|t| t.id() == *c));
+            record::switched(usize::from(task) + 1, preempted.map(|c| usize::from(c) + 1));
         }
         next
     }
