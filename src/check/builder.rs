@@ -437,6 +437,70 @@ impl Check {
         P: Fn() -> T + Send + Sync + 'static,
         C: Fn(&T) -> bool + Send + Sync + 'static,
     {
+        let (program, claim) = (Arc::new(program), Arc::new(claim));
+        let mut report = self.explore_claim(Arc::clone(&program), Arc::clone(&claim));
+        self.fewer_preemptions(&mut report, &program, &claim);
+        report
+    }
+
+    /// Under shuttle, when the counterexample of a search (exhaustive or sampled, not the
+    /// in-order schedule) preempts threads (its marked steps): searches again with preemption
+    /// bounds 0, 1, ... below that number, each stopping at its first counterexample, as CHESS
+    /// does, and takes the first one found with the same verdict: none refutes the claim with
+    /// fewer preemptions. Each search may run as many executions as the first one did (at
+    /// least 1,000); once one runs out, the counterexample found so far stays.
+    fn fewer_preemptions<T, P, C>(&self, report: &mut Report, program: &Arc<P>, claim: &Arc<C>)
+    where
+        T: fmt::Debug + 'static,
+        P: Fn() -> T + Send + Sync + 'static,
+        C: Fn(&T) -> bool + Send + Sync + 'static,
+    {
+        if Checker::CURRENT != Checker::Shuttle
+            || self.search == Search::InOrder
+            || self.replay.is_some()
+            || self.astray.is_some()
+            || self.done.is_some()
+            || !matches!(self.split(), Ok(None))
+        {
+            return;
+        }
+        let Some(first) = &report.counterexample else {
+            return;
+        };
+        let preemptions = first.steps.iter().filter(|s| s.preempts.is_some()).count();
+        for bound in 0..preemptions {
+            let mut check = self.clone();
+            check.search = Search::Exhaustive {
+                preemption_bound: Some(bound),
+            };
+            check.all_outcomes = false;
+            check.max_executions = Some(report.executions.max(1_000));
+            check.progress = Arc::default();
+            let bounded = check.explore_claim(Arc::clone(program), Arc::clone(claim));
+            report.elapsed += bounded.elapsed;
+            if bounded.limit.is_some() {
+                // Out of budget: a larger bound would search more.
+                return;
+            }
+            if bounded.verdict != report.verdict {
+                continue;
+            }
+            if let Some(mut simpler) = bounded.counterexample {
+                simpler.fewest_preemptions = Some(bound);
+                report.counterexample = Some(simpler);
+                return;
+            }
+        }
+    }
+
+    /// Explores `program` against `claim` with this check's settings: [`Check::run_claim`]
+    /// without looking for a counterexample with fewer preemptions.
+    fn explore_claim<T, P, C>(&self, program: Arc<P>, claim: Arc<C>) -> Report
+    where
+        T: fmt::Debug + 'static,
+        P: Fn() -> T + Send + Sync + 'static,
+        C: Fn(&T) -> bool + Send + Sync + 'static,
+    {
         let found = Arc::new(Mutex::new(Found::default()));
         let control = Arc::new(Control {
             started: Instant::now(),
@@ -454,12 +518,12 @@ impl Check {
             let found = Arc::clone(&found);
             let control = Arc::clone(&control);
             move || {
-                let result = program();
+                let result = (*program)();
                 if !part::mine() {
                     // Another part of a split search explores this execution.
                     return;
                 }
-                let holds = claim(&result);
+                let holds = (*claim)(&result);
                 let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
                 let outcome = outcome_text(&result);
                 if output {
@@ -478,6 +542,7 @@ impl Check {
                         execution: progress.load(Ordering::Relaxed),
                         timed,
                         replay: replay_string(setup, &steps),
+                        fewest_preemptions: None,
                         steps,
                         ending: format!(
                             "{outcome}: the claim is false, after a read of an older value"
@@ -491,6 +556,7 @@ impl Check {
                         execution: progress.load(Ordering::Relaxed),
                         timed,
                         replay: replay_string(setup, &steps),
+                        fewest_preemptions: None,
                         steps,
                         ending: match diagnosis::lost_update(&record::touches()) {
                             Some(lost) => {
@@ -588,6 +654,7 @@ impl Check {
                     execution: executions,
                     timed,
                     replay: replay_string(setup, &steps),
+                    fewest_preemptions: None,
                     steps,
                     ending,
                 };
@@ -603,6 +670,7 @@ impl Check {
                     execution: executions,
                     timed,
                     replay: replay_string(setup, &steps),
+                    fewest_preemptions: None,
                     steps,
                     ending: match location {
                         Some(at) => format!("panicked at {at}: {message}"),

@@ -124,6 +124,7 @@ mod tests {
             steps: steps(100),
             ending: "the end".to_owned(),
             replay: None,
+            fewest_preemptions: None,
         }
         .to_string();
         let rows: Vec<&str> = long.lines().skip(2).collect();
@@ -145,6 +146,7 @@ mod tests {
             steps: steps(80),
             ending: "the end".to_owned(),
             replay: Some("tp1-any-w-0000000000000000-a-".to_owned()),
+            fewest_preemptions: None,
         }
         .to_string();
         assert_eq!(short.lines().count(), 2 + 80 + 2, "{short}");

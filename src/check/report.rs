@@ -165,6 +165,12 @@ pub struct Counterexample {
     /// threads.
     #[cfg_attr(feature = "serde", serde(default))]
     pub replay: Option<String>,
+    /// Under shuttle, when the search's first counterexample preempted threads: the preemption
+    /// bound of the search that found this one instead, the smallest with which any execution
+    /// refutes the claim (`execution` counts within that search). `None` if this is the
+    /// search's own first counterexample.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub fewest_preemptions: Option<usize>,
 }
 
 /// Traces longer than this are shown by their first half and last quarter.
@@ -178,7 +184,18 @@ impl fmt::Display for Counterexample {
         };
         let thread_width = width(|s| s.thread.len());
         let action_width = width(|s| s.action.len());
-        writeln!(f, "counterexample (execution {}):", self.execution)?;
+        let simpler = match self.fewest_preemptions {
+            None => String::new(),
+            Some(0) => " of the search with no preemption, which refutes the claim too".to_owned(),
+            Some(1) => " of the search with at most 1 preemption, the fewest any refuting \
+                        execution has"
+                .to_owned(),
+            Some(bound) => format!(
+                " of the search with at most {bound} preemptions, the fewest any refuting \
+                 execution has"
+            ),
+        };
+        writeln!(f, "counterexample (execution {}{simpler}):", self.execution)?;
         let time = if self.timed { "  time  " } else { "" };
         writeln!(
             f,

@@ -52,23 +52,6 @@ fn every_operation_on_an_atomic_is_a_step_of_the_trace() {
         .all(|s| s.thread == "MainThread"));
 }
 
-/// Two threads each add one to `count` with a separate read and write, and no lock.
-fn unlocked_count() -> usize {
-    let count = Arc::new(AtomicUsize::new(0));
-    trace::label(&*count, "count");
-    let other = {
-        let count = count.clone();
-        thread::spawn(move || {
-            let read = count.load(Ordering::SeqCst);
-            count.store(read + 1, Ordering::SeqCst);
-        })
-    };
-    let read = count.load(Ordering::SeqCst);
-    count.store(read + 1, Ordering::SeqCst);
-    other.join().unwrap();
-    count.load(Ordering::SeqCst)
-}
-
 /// Under shuttle, the first step a thread takes after a switch away from a thread that could
 /// have gone on (a preemption) names the thread it preempted. No execution of the unlocked
 /// count without a preemption loses an update; with at most one, every counterexample does so
@@ -82,7 +65,7 @@ fn a_preemption_is_marked_on_the_first_step_after_it() {
             preemption_bound: Some(bound),
         })
         .inside_primitives()
-        .run_claim(unlocked_count, |count| *count == 2)
+        .run_claim(crate::verdicts::unlocked_count, |count| *count == 2)
     };
     if Checker::CURRENT == Checker::Loom {
         let report = bounded(1);
@@ -114,4 +97,64 @@ fn a_preemption_is_marked_on_the_first_step_after_it() {
             .contains(&format!("(preempts {preempted})")),
         "{report}"
     );
+}
+
+/// Three threads (the main thread and two more) each take one from `count` with a separate
+/// read and write, and no lock.
+fn three_unlocked() -> usize {
+    let count = Arc::new(AtomicUsize::new(3));
+    trace::label(&*count, "count");
+    let spawn = || {
+        let count = count.clone();
+        thread::spawn(move || {
+            let read = count.load(Ordering::SeqCst);
+            count.store(read - 1, Ordering::SeqCst);
+        })
+    };
+    let others = [spawn(), spawn()];
+    let read = count.load(Ordering::SeqCst);
+    count.store(read - 1, Ordering::SeqCst);
+    for other in others {
+        other.join().unwrap();
+    }
+    count.load(Ordering::SeqCst)
+}
+
+/// Under shuttle, the counterexample a report shows has the fewest preemptions any refuting
+/// execution has: PCT's first counterexample of the three-thread count preempts threads several
+/// times, and the report shows instead the first one of the search with at most one preemption
+/// (none loses an update with no preemption), with that bound named, and one marked step. Under
+/// loom, which does not say which switches preempt, the counterexample is loom's own.
+#[test]
+fn the_counterexample_shown_has_the_fewest_preemptions() {
+    let sampled = Check::with_search(Search::Pct {
+        seed: 7,
+        iterations: 100,
+        depth: 3,
+    })
+    .inside_primitives();
+    if Checker::CURRENT == Checker::Loom {
+        return; // loom refuses PCT; nothing is re-searched under loom
+    }
+    let report = sampled.run_claim(three_unlocked, |count| *count == 0);
+    let counterexample = report.counterexample.as_ref().expect("a lost update");
+    assert_eq!(counterexample.fewest_preemptions, Some(1), "{report}");
+    let marked = counterexample
+        .steps
+        .iter()
+        .filter(|s| s.preempts.is_some())
+        .count();
+    assert_eq!(marked, 1, "{report}");
+    assert!(
+        report.to_string().contains(
+            "of the search with at most 1 preemption, the fewest any refuting execution has):"
+        ),
+        "{report}"
+    );
+    Check::with_search(Search::Exhaustive {
+        preemption_bound: Some(0),
+    })
+    .inside_primitives()
+    .run_claim(three_unlocked, |count| *count == 0)
+    .expect(Verdict::Holds);
 }

@@ -104,7 +104,7 @@ fn a_thread_spinning_forever_is_undecided_at_the_step_limit() {
 }
 
 /// Two threads add to a count without a lock: many executions.
-fn unlocked_count() -> usize {
+pub(crate) fn unlocked_count() -> usize {
     let count = Arc::new(AtomicUsize::new(0));
     let other = {
         let count = count.clone();

@@ -682,7 +682,10 @@ mod imp {
     /// first.
     #[cfg_attr(
         loom,
-        expect(dead_code, reason = "only shuttle's schedulers say which switches preempt")
+        expect(
+            dead_code,
+            reason = "only shuttle's schedulers say which switches preempt"
+        )
     )]
     pub(crate) fn switched(to: usize, preempted: Option<usize>) {
         with_record(|r| match preempted {
