@@ -97,7 +97,7 @@ impl Scheduler for BoundedDfs {
             // Another part of the search explores the rest.
             return None;
         }
-        let continuing = current.filter(|c| !is_yielding && runnable.iter().any(|t| t.id() == *c));
+        let continuing = super::shared::could_go_on(runnable, current, is_yielding);
         let inside = super::shared::inside_operation(runnable, current, is_yielding)
             .filter(|_| self.whole_operations);
         let next = if self.step < self.levels.len() {

@@ -47,8 +47,8 @@ impl<S: Scheduler> Scheduler for Recording<S> {
             TAKEN.with(|taken| taken.borrow_mut().push(usize::from(task)));
             // A switch away from a thread that could have gone on is a preemption. The facade's
             // token for a shuttle thread is its task number plus one (`sync::thread::token`).
-            let preempted = current
-                .filter(|c| *c != task && !is_yielding && runnable.iter().any(|t| t.id() == *c));
+            let preempted =
+                super::shared::could_go_on(runnable, current, is_yielding).filter(|c| *c != task);
             record::switched(usize::from(task) + 1, preempted.map(|c| usize::from(c) + 1));
         }
         next

@@ -13,6 +13,17 @@ pub(crate) struct Counts {
     pub(crate) elsewhere: std::sync::atomic::AtomicUsize,
 }
 
+/// The thread that ran last, if it could go on: it can run and did not yield. Running another
+/// thread in its place is a preemption.
+#[cfg(shuttle)]
+pub(super) fn could_go_on(
+    runnable: &[&shuttle::scheduler::Task],
+    current: Option<shuttle::scheduler::TaskId>,
+    is_yielding: bool,
+) -> Option<shuttle::scheduler::TaskId> {
+    current.filter(|c| !is_yielding && runnable.iter().any(|t| t.id() == *c))
+}
+
 /// The thread that ran last, if it is inside an operation of a primitive and can go on: a
 /// scheduler of ours that keeps each operation whole runs it on (see
 /// [`Check::inside_primitives`](crate::check::Check::inside_primitives)).
@@ -23,9 +34,6 @@ pub(super) fn inside_operation(
     is_yielding: bool,
 ) -> Option<shuttle::scheduler::TaskId> {
     use crate::check::runtime::access;
-    current.filter(|c| {
-        !is_yielding
-            && runnable.iter().any(|t| t.id() == *c)
-            && !access::may_switch_from(usize::from(*c) + 1)
-    })
+    could_go_on(runnable, current, is_yielding)
+        .filter(|c| !access::may_switch_from(usize::from(*c) + 1))
 }
