@@ -446,9 +446,10 @@ impl Check {
     /// Under shuttle, when the counterexample of a search (exhaustive or sampled, not the
     /// in-order schedule) preempts threads (its marked steps): searches again with preemption
     /// bounds 0, 1, ... below that number, each stopping at its first counterexample, as CHESS
-    /// does, and takes the first one found with the same verdict: none refutes the claim with
-    /// fewer preemptions. Each search may run as many executions as the first one did (at
-    /// least 1,000); once one runs out, the counterexample found so far stays.
+    /// does, and takes the first one found with the same verdict. Each search may run as many
+    /// executions as the first one did (at least 1,000). When one runs out before it ends, the
+    /// next bound is searched all the same, and the counterexample says that fewer preemptions
+    /// were not ruled out; the searches stop once they have run four such budgets.
     fn fewer_preemptions<T, P, C>(&self, report: &mut Report, program: &Arc<P>, claim: &Arc<C>)
     where
         T: fmt::Debug + 'static,
@@ -468,27 +469,39 @@ impl Check {
             return;
         };
         let preemptions = first.steps.iter().filter(|s| s.preempts.is_some()).count();
+        let budget = report.executions.max(1_000);
+        let mut spent = 0;
+        let mut ran_out = None;
         for bound in 0..preemptions {
+            if spent >= 4 * budget {
+                return;
+            }
             let mut check = self.clone();
             check.search = Search::Exhaustive {
                 preemption_bound: Some(bound),
             };
             check.all_outcomes = false;
-            check.max_executions = Some(report.executions.max(1_000));
+            check.max_executions = Some(budget);
             check.progress = Arc::default();
             let bounded = check.explore_claim(Arc::clone(program), Arc::clone(claim));
             report.elapsed += bounded.elapsed;
-            if bounded.limit.is_some() {
-                // Out of budget: a larger bound would search more.
-                return;
+            spent += bounded.executions;
+            if bounded.verdict == report.verdict {
+                if let Some(mut simpler) = bounded.counterexample {
+                    simpler.fewest_preemptions = Some(bound);
+                    simpler.fewer_not_ruled_out = ran_out;
+                    report.counterexample = Some(simpler);
+                    return;
+                }
             }
-            if bounded.verdict != report.verdict {
-                continue;
-            }
-            if let Some(mut simpler) = bounded.counterexample {
-                simpler.fewest_preemptions = Some(bound);
-                report.counterexample = Some(simpler);
-                return;
+            match bounded.limit {
+                None => {}
+                // Out of budget: a refuting execution with this bound may exist all the same.
+                Some(Limit::Executions { .. }) => {
+                    ran_out.get_or_insert(budget);
+                }
+                // Out of time, or of steps: a larger bound would fare no better.
+                Some(_) => return,
             }
         }
     }
@@ -543,6 +556,7 @@ impl Check {
                         timed,
                         replay: replay_string(setup, &steps),
                         fewest_preemptions: None,
+                        fewer_not_ruled_out: None,
                         steps,
                         ending: format!(
                             "{outcome}: the claim is false, after a read of an older value"
@@ -557,6 +571,7 @@ impl Check {
                         timed,
                         replay: replay_string(setup, &steps),
                         fewest_preemptions: None,
+                        fewer_not_ruled_out: None,
                         steps,
                         ending: match diagnosis::lost_update(&record::touches()) {
                             Some(lost) => {
@@ -655,6 +670,7 @@ impl Check {
                     timed,
                     replay: replay_string(setup, &steps),
                     fewest_preemptions: None,
+                    fewer_not_ruled_out: None,
                     steps,
                     ending,
                 };
@@ -671,6 +687,7 @@ impl Check {
                     timed,
                     replay: replay_string(setup, &steps),
                     fewest_preemptions: None,
+                    fewer_not_ruled_out: None,
                     steps,
                     ending: match location {
                         Some(at) => format!("panicked at {at}: {message}"),

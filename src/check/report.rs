@@ -171,6 +171,21 @@ pub struct Counterexample {
     /// search's own first counterexample.
     #[cfg_attr(feature = "serde", serde(default))]
     pub fewest_preemptions: Option<usize>,
+    /// With `fewest_preemptions`, when a search with a smaller bound ran out of its budget of
+    /// executions before it ended: that budget. A refuting execution with fewer preemptions
+    /// may then exist; the searches found none. `None` when every smaller bound was searched
+    /// in full.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub fewer_not_ruled_out: Option<usize>,
+}
+
+/// `1 preemption`, `2 preemptions`.
+fn preemptions(count: usize) -> String {
+    if count == 1 {
+        "1 preemption".to_owned()
+    } else {
+        format!("{count} preemptions")
+    }
 }
 
 /// Traces longer than this are shown by their first half and last quarter.
@@ -184,15 +199,19 @@ impl fmt::Display for Counterexample {
         };
         let thread_width = width(|s| s.thread.len());
         let action_width = width(|s| s.action.len());
-        let simpler = match self.fewest_preemptions {
-            None => String::new(),
-            Some(0) => " of the search with no preemption, which refutes the claim too".to_owned(),
-            Some(1) => " of the search with at most 1 preemption, the fewest any refuting \
-                        execution has"
-                .to_owned(),
-            Some(bound) => format!(
-                " of the search with at most {bound} preemptions, the fewest any refuting \
-                 execution has"
+        let simpler = match (self.fewest_preemptions, self.fewer_not_ruled_out) {
+            (None, _) => String::new(),
+            (Some(0), _) => {
+                " of the search with no preemption, which refutes the claim too".to_owned()
+            }
+            (Some(bound), None) => format!(
+                " of the search with at most {}, the fewest any refuting execution has",
+                preemptions(bound)
+            ),
+            (Some(bound), Some(budget)) => format!(
+                " of the search with at most {}; a search with fewer ran out of its budget \
+                 of {budget} executions before it found one",
+                preemptions(bound)
             ),
         };
         writeln!(f, "counterexample (execution {}{simpler}):", self.execution)?;

@@ -133,10 +133,13 @@ fn the_counterexample_shown_has_the_fewest_preemptions() {
         depth: 3,
     })
     .inside_primitives();
-    if Checker::CURRENT == Checker::Loom {
-        return; // loom refuses PCT; nothing is re-searched under loom
-    }
     let report = sampled.run_claim(three_unlocked, |count| *count == 0);
+    if Checker::CURRENT == Checker::Loom {
+        // loom refuses PCT, and nothing is re-searched under loom.
+        assert_eq!(report.verdict, Verdict::Error, "{report}");
+        assert!(report.counterexample.is_none(), "{report}");
+        return;
+    }
     let counterexample = report.counterexample.as_ref().expect("a lost update");
     assert_eq!(counterexample.fewest_preemptions, Some(1), "{report}");
     let marked = counterexample
@@ -157,4 +160,61 @@ fn the_counterexample_shown_has_the_fewest_preemptions() {
     .inside_primitives()
     .run_claim(three_unlocked, |count| *count == 0)
     .expect(Verdict::Holds);
+}
+
+/// `threads` threads (the main thread among them) each take one from `count` with a separate
+/// read and write, and no lock.
+fn many_unlocked(threads: usize) -> usize {
+    let count = Arc::new(AtomicUsize::new(threads));
+    trace::label(&*count, "count");
+    let others: Vec<_> = (1..threads)
+        .map(|_| {
+            let count = count.clone();
+            thread::spawn(move || {
+                let read = count.load(Ordering::SeqCst);
+                count.store(read - 1, Ordering::SeqCst);
+            })
+        })
+        .collect();
+    let read = count.load(Ordering::SeqCst);
+    count.store(read - 1, Ordering::SeqCst);
+    for other in others {
+        other.join().unwrap();
+    }
+    count.load(Ordering::SeqCst)
+}
+
+/// When the search with fewer preemptions runs out of its budget before it ends, the next
+/// bound is searched all the same, and the counterexample says that fewer were not ruled out:
+/// with seven threads, the 5,040 orders in which they can run one after the other are more than
+/// the budget of 1,000 executions, and one preemption loses an update.
+#[test]
+fn a_search_with_fewer_preemptions_that_runs_out_is_named() {
+    let sampled = Check::with_search(Search::Pct {
+        seed: 7,
+        iterations: 100,
+        depth: 3,
+    })
+    .inside_primitives();
+    let report = sampled.run_claim(|| many_unlocked(7), |count| *count == 0);
+    if Checker::CURRENT == Checker::Loom {
+        assert_eq!(report.verdict, Verdict::Error, "{report}");
+        return;
+    }
+    let counterexample = report.counterexample.as_ref().expect("a lost update");
+    assert_eq!(counterexample.fewest_preemptions, Some(1), "{report}");
+    assert_eq!(counterexample.fewer_not_ruled_out, Some(1_000), "{report}");
+    let marked = counterexample
+        .steps
+        .iter()
+        .filter(|s| s.preempts.is_some())
+        .count();
+    assert_eq!(marked, 1, "{report}");
+    assert!(
+        report.to_string().contains(
+            "of the search with at most 1 preemption; a search with fewer ran out of its \
+             budget of 1000 executions before it found one):"
+        ),
+        "{report}"
+    );
 }

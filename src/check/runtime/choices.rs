@@ -145,8 +145,7 @@ fn draw(stop: u64) -> u64 {
         }
         // The choice at each position of the script is the execution's: choices are ordered
         // by the position they take, as steps touching one object.
-        #[cfg(any(loom, shuttle))]
-        super::access::touch(super::access::CHOICES, super::access::Kind::Write);
+        super::choice_made();
         let position = c.position;
         c.position += 1;
         if let Some(&value) = c.script.get(position) {

@@ -44,6 +44,13 @@ pub(crate) fn main_finished() {
     }
 }
 
+/// A scripted choice is made: choices are ordered by the position they take, as steps
+/// touching one object are (see `access`).
+fn choice_made() {
+    #[cfg(any(loom, shuttle))]
+    access::touch(access::CHOICES, access::Kind::Write);
+}
+
 /// An exploration ends: programs run outside a check run under any timing.
 pub(crate) fn end_exploration() {
     #[cfg(any(loom, shuttle))]
