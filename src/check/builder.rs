@@ -39,6 +39,9 @@ pub struct Check {
     done: Option<Astray>,
     /// Instead of a search, the one execution a counterexample's replay string names.
     replay: Option<String>,
+    /// The bounded search stops each execution at this many scheduling decisions (see
+    /// `simplest`).
+    cut_at: Option<usize>,
     /// Executions started so far.
     progress: Arc<AtomicUsize>,
 }
@@ -96,6 +99,7 @@ impl Check {
             astray: None,
             done: None,
             replay: None,
+            cut_at: None,
             progress: Arc::new(AtomicUsize::new(0)),
         }
     }
@@ -439,18 +443,24 @@ impl Check {
     {
         let (program, claim) = (Arc::new(program), Arc::new(claim));
         let mut report = self.explore_claim(Arc::clone(&program), Arc::clone(&claim));
-        self.fewer_preemptions(&mut report, &program, &claim);
+        self.simplest(&mut report, &program, &claim);
         report
     }
 
-    /// Under shuttle, when the counterexample of a search (exhaustive or sampled, not the
-    /// in-order schedule) preempts threads (its marked steps): searches again with preemption
-    /// bounds 0, 1, ... below that number, each stopping at its first counterexample, as CHESS
-    /// does, and takes the first one found with the same verdict. Each search may run as many
-    /// executions as the first one did (at least 1,000). When one runs out before it ends, the
-    /// next bound is searched all the same, and the counterexample says that fewer preemptions
-    /// were not ruled out; the searches stop once they have run four such budgets.
-    fn fewer_preemptions<T, P, C>(&self, report: &mut Report, program: &Arc<P>, claim: &Arc<C>)
+    /// Under shuttle, the simplest counterexample: the fewest preemptions, and of those the
+    /// fewest scheduling decisions.
+    ///
+    /// When the counterexample of a search (exhaustive or sampled, not the in-order schedule)
+    /// preempts threads (its marked steps), searches again with preemption bounds 0, 1, ...
+    /// below that number, each stopping at its first counterexample, as CHESS does, and takes
+    /// the first one found with the same verdict. Then, at the bound of the counterexample
+    /// kept, searches again for a shorter one, cutting every execution at one decision fewer
+    /// than the counterexample has, until none is found. Each search may run as many
+    /// executions as the first one did (at least 1,000). When a search with fewer preemptions
+    /// runs out before it ends, the next bound is searched all the same, and the counterexample
+    /// says that fewer preemptions were not ruled out; the searches stop once they have run
+    /// four such budgets.
+    fn simplest<T, P, C>(&self, report: &mut Report, program: &Arc<P>, claim: &Arc<C>)
     where
         T: fmt::Debug + 'static,
         P: Fn() -> T + Send + Sync + 'static,
@@ -471,37 +481,77 @@ impl Check {
         let preemptions = first.steps.iter().filter(|s| s.preempts.is_some()).count();
         let budget = report.executions.max(1_000);
         let mut spent = 0;
-        let mut ran_out = None;
-        for bound in 0..preemptions {
-            if spent >= 4 * budget {
-                return;
-            }
+        let mut search = |bound: usize, cut_at: Option<usize>, report: &mut Report| {
             let mut check = self.clone();
             check.search = Search::Exhaustive {
                 preemption_bound: Some(bound),
             };
             check.all_outcomes = false;
             check.max_executions = Some(budget);
+            check.cut_at = cut_at;
             check.progress = Arc::default();
             let bounded = check.explore_claim(Arc::clone(program), Arc::clone(claim));
             report.elapsed += bounded.elapsed;
             spent += bounded.executions;
-            if bounded.verdict == report.verdict {
-                if let Some(mut simpler) = bounded.counterexample {
-                    simpler.fewest_preemptions = Some(bound);
-                    simpler.fewer_not_ruled_out = ran_out;
-                    report.counterexample = Some(simpler);
-                    return;
-                }
+            let found = bounded
+                .counterexample
+                .filter(|_| bounded.verdict == report.verdict);
+            (found, bounded.limit, spent < 4 * budget)
+        };
+        let mut bound = None;
+        let mut ran_out = None;
+        for fewer in 0..preemptions {
+            let (found, limit, budget_left) = search(fewer, None, report);
+            if let Some(mut simpler) = found {
+                simpler.fewest_preemptions = Some(fewer);
+                simpler.fewer_not_ruled_out = ran_out;
+                report.counterexample = Some(simpler);
+                bound = Some(fewer);
+                break;
             }
-            match bounded.limit {
-                None => {}
+            match limit {
                 // Out of budget: a refuting execution with this bound may exist all the same.
-                Some(Limit::Executions { .. }) => {
+                Some(Limit::Executions { .. }) if budget_left => {
                     ran_out.get_or_insert(budget);
                 }
-                // Out of time, or of steps: a larger bound would fare no better.
+                // Out of time or steps (a larger bound would fare no better), or of budget.
                 Some(_) => return,
+                None if !budget_left => return,
+                None => {}
+            }
+        }
+        // With every smaller bound searched in full, the counterexample has the fewest.
+        let Some(bound) = bound.or(ran_out.is_none().then_some(preemptions)) else {
+            return;
+        };
+        loop {
+            let Some(shown) = &report.counterexample else {
+                return;
+            };
+            let Some(decisions) = shown
+                .replay
+                .as_deref()
+                .and_then(|replay| Replay::parse(replay).ok())
+                .map(|replay| replay.threads.len())
+            else {
+                return;
+            };
+            let preemptions = shown.fewest_preemptions.or(Some(bound));
+            let fewer_not_ruled_out = shown.fewer_not_ruled_out;
+            let (found, limit, budget_left) = search(bound, Some(decisions - 1), report);
+            let Some(mut shorter) = found else {
+                if limit.is_none() {
+                    if let Some(shown) = &mut report.counterexample {
+                        shown.shortest = true;
+                    }
+                }
+                return;
+            };
+            shorter.fewest_preemptions = preemptions;
+            shorter.fewer_not_ruled_out = fewer_not_ruled_out;
+            report.counterexample = Some(shorter);
+            if !budget_left {
+                return;
             }
         }
     }
@@ -557,6 +607,7 @@ impl Check {
                         replay: replay_string(setup, &steps),
                         fewest_preemptions: None,
                         fewer_not_ruled_out: None,
+                        shortest: false,
                         steps,
                         ending: format!(
                             "{outcome}: the claim is false, after a read of an older value"
@@ -572,6 +623,7 @@ impl Check {
                         replay: replay_string(setup, &steps),
                         fewest_preemptions: None,
                         fewer_not_ruled_out: None,
+                        shortest: false,
                         steps,
                         ending: match diagnosis::lost_update(&record::touches()) {
                             Some(lost) => {
@@ -601,7 +653,11 @@ impl Check {
         };
         let mut stop = Stop::Completed;
         // A replay shows the program's panics.
-        let quiet = self.replay.is_none().then(super::panics::Quiet::new);
+        let quiet = if self.replay.is_none() {
+            super::panics::Quiet::new()
+        } else {
+            super::panics::Quiet::aloud()
+        };
         for _ in 0..runs {
             let body = Arc::clone(&body);
             let found = Arc::clone(&found);
@@ -671,6 +727,7 @@ impl Check {
                     replay: replay_string(setup, &steps),
                     fewest_preemptions: None,
                     fewer_not_ruled_out: None,
+                    shortest: false,
                     steps,
                     ending,
                 };
@@ -688,6 +745,7 @@ impl Check {
                     replay: replay_string(setup, &steps),
                     fewest_preemptions: None,
                     fewer_not_ruled_out: None,
+                    shortest: false,
                     steps,
                     ending: match location {
                         Some(at) => format!("panicked at {at}: {message}"),
@@ -916,6 +974,7 @@ impl Check {
             whole_operations: !self.inside_primitives,
             counts: Arc::clone(&control.counts),
             replay: replayed.map(|replay| replay.threads),
+            cut_at: self.cut_at,
         };
         let run = match scheduler::runner(self.search, settings.clone(), execution) {
             Err(reason) => return Stop::Unsupported { reason },

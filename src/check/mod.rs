@@ -126,6 +126,7 @@ mod tests {
             replay: None,
             fewest_preemptions: None,
             fewer_not_ruled_out: None,
+            shortest: false,
         }
         .to_string();
         let rows: Vec<&str> = long.lines().skip(2).collect();
@@ -149,6 +150,7 @@ mod tests {
             replay: Some("tp1-any-w-0000000000000000-a-".to_owned()),
             fewest_preemptions: None,
             fewer_not_ruled_out: None,
+            shortest: false,
         }
         .to_string();
         assert_eq!(short.lines().count(), 2 + 80 + 2, "{short}");

@@ -177,6 +177,11 @@ pub struct Counterexample {
     /// in full.
     #[cfg_attr(feature = "serde", serde(default))]
     pub fewer_not_ruled_out: Option<usize>,
+    /// Under shuttle: whether no refuting execution with as many preemptions (at most) takes
+    /// fewer scheduling decisions than this one. A search that cut every execution one
+    /// decision short of it ended, and found none.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub shortest: bool,
 }
 
 /// `1 preemption`, `2 preemptions`.
@@ -214,7 +219,23 @@ impl fmt::Display for Counterexample {
                 preemptions(bound)
             ),
         };
-        writeln!(f, "counterexample (execution {}{simpler}):", self.execution)?;
+        let shortest = match (self.shortest, self.fewest_preemptions) {
+            (false, _) => String::new(),
+            (true, Some(_)) => "; the shortest of those".to_owned(),
+            // The first counterexample had the fewest preemptions, and no shorter one was found.
+            (true, None) => match self.steps.iter().filter(|s| s.preempts.is_some()).count() {
+                0 => ", the shortest refuting execution with no preemption".to_owned(),
+                marked => format!(
+                    ", with {}, the fewest any refuting execution has; the shortest of those",
+                    preemptions(marked)
+                ),
+            },
+        };
+        writeln!(
+            f,
+            "counterexample (execution {}{simpler}{shortest}):",
+            self.execution
+        )?;
         let time = if self.timed { "  time  " } else { "" };
         writeln!(
             f,

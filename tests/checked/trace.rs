@@ -150,7 +150,8 @@ fn the_counterexample_shown_has_the_fewest_preemptions() {
     assert_eq!(marked, 1, "{report}");
     assert!(
         report.to_string().contains(
-            "of the search with at most 1 preemption, the fewest any refuting execution has):"
+            "of the search with at most 1 preemption, the fewest any refuting execution has; \
+             the shortest of those):"
         ),
         "{report}"
     );
@@ -215,6 +216,70 @@ fn a_search_with_fewer_preemptions_that_runs_out_is_named() {
             "of the search with at most 1 preemption; a search with fewer ran out of its \
              budget of 1000 executions before it found one):"
         ),
+        "{report}"
+    );
+}
+
+/// Two threads take two `RLock`s in opposite orders while a third writes to an atomic of its
+/// own six times: a deadlock needs none of the third thread's steps.
+fn crossing_rlocks_beside_a_busy_thread() {
+    let locks = Arc::new((threadproof::RLock::new(), threadproof::RLock::new()));
+    trace::label(&locks.0, "a");
+    trace::label(&locks.1, "b");
+    let noise = Arc::new(AtomicUsize::new(0));
+    trace::label(&*noise, "noise");
+    let crossing = |reversed: bool| {
+        let locks = locks.clone();
+        thread::spawn(move || {
+            let (first, second) = if reversed {
+                (&locks.1, &locks.0)
+            } else {
+                (&locks.0, &locks.1)
+            };
+            let _first = first.lock();
+            let _second = second.lock();
+        })
+    };
+    let one = crossing(false);
+    let other = crossing(true);
+    let busy = thread::spawn(move || {
+        for i in 0..6 {
+            noise.store(i, Ordering::SeqCst);
+        }
+    });
+    for thread in [one, other, busy] {
+        thread.join().unwrap();
+    }
+}
+
+/// Under shuttle, of the counterexamples with the fewest preemptions the report shows one of
+/// the fewest scheduling decisions: PCT's deadlock of two crossing `RLock`s has the busy third
+/// thread's writes among its steps, and the one shown has none of them, only the four steps of
+/// the cycle (two acquires, two blocked acquires), and says it is the shortest.
+#[test]
+fn the_counterexample_shown_is_the_shortest_with_the_fewest_preemptions() {
+    let sampled = Check::with_search(Search::Pct {
+        seed: 3,
+        iterations: 100,
+        depth: 3,
+    });
+    let report = sampled.run(crossing_rlocks_beside_a_busy_thread);
+    if Checker::CURRENT == Checker::Loom {
+        assert_eq!(report.verdict, Verdict::Error, "{report}");
+        return;
+    }
+    let report = report.expect(Verdict::Deadlocks);
+    let counterexample = report.counterexample.as_ref().expect("a deadlock");
+    assert!(counterexample.shortest, "{report}");
+    let threads: Vec<&str> = counterexample
+        .steps
+        .iter()
+        .map(|s| s.thread.as_str())
+        .collect();
+    assert!(!threads.contains(&"Thread-3"), "{report}");
+    assert_eq!(counterexample.steps.len(), 4, "{report}");
+    assert!(
+        report.to_string().contains("; the shortest of those):"),
         "{report}"
     );
 }

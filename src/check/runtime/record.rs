@@ -379,16 +379,21 @@ mod imp {
             let mut others: Vec<(usize, String)> = self
                 .unfinished
                 .iter()
-                .filter_map(|object| {
-                    let name = self.thread_name(*self.tokens.get(object)?);
-                    (!names.contains(&name)).then_some((*object, name))
+                .filter_map(|object| match self.tokens.get(object) {
+                    Some(token) => {
+                        let name = self.thread_name(*token);
+                        let doing = match waiting.iter().find(|b| b.thread == name) {
+                            Some(b) => format!("{name} was blocked in `{}`", b.waits_for),
+                            None => format!("{name} was still running"),
+                        };
+                        (!names.contains(&name)).then_some((*object, doing))
+                    }
+                    // Spawned, and not yet run: it could run.
+                    None => {
+                        let name = self.objects[object - 1].label.clone()?;
+                        Some((*object, format!("{name} had not started yet")))
+                    }
                 })
-                .map(
-                    |(object, name)| match waiting.iter().find(|b| b.thread == name) {
-                        Some(b) => (object, format!("{name} was blocked in `{}`", b.waits_for)),
-                        None => (object, format!("{name} was still running")),
-                    },
-                )
                 .collect();
             others.sort();
             let others = others.into_iter().map(|(_, o)| o).collect();

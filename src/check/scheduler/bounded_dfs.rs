@@ -2,6 +2,8 @@
 //! switching away from a thread that could go on counts as a preemption, and an execution
 //! makes at most `bound` of them. Switches at a blocked, finished or yielding thread are free,
 //! and a yielding thread (a `sleep`) lets another runnable thread go first, as under loom.
+//! Cut at a number of decisions, it searches every execution of at most that many, looking for
+//! a shorter counterexample: a longer one stops there, with no outcome.
 
 use shuttle::scheduler::{Schedule, Scheduler, Task, TaskId};
 
@@ -25,6 +27,8 @@ pub(crate) struct BoundedDfs {
     whole_operations: bool,
     /// Stop after the first execution.
     first_only: bool,
+    /// Stop each execution at this many decisions.
+    cut_at: usize,
     levels: Vec<Level>,
     step: usize,
     preemptions: usize,
@@ -38,6 +42,7 @@ impl BoundedDfs {
             bound,
             whole_operations,
             first_only: false,
+            cut_at: usize::MAX,
             levels: Vec::new(),
             step: 0,
             preemptions: 0,
@@ -53,6 +58,16 @@ impl BoundedDfs {
         Self {
             first_only: true,
             ..Self::new(bound, whole_operations, counts)
+        }
+    }
+}
+
+impl BoundedDfs {
+    /// The same search, stopping each execution at `decisions` decisions.
+    pub(crate) fn cut_at(self, decisions: usize) -> Self {
+        Self {
+            cut_at: decisions,
+            ..self
         }
     }
 }
@@ -93,8 +108,9 @@ impl Scheduler for BoundedDfs {
         current: Option<TaskId>,
         is_yielding: bool,
     ) -> Option<TaskId> {
-        if part::elsewhere() {
-            // Another part of the search explores the rest.
+        if part::elsewhere() || self.step >= self.cut_at {
+            // Another part of the search explores the rest, or the execution is longer than
+            // the one it should beat.
             return None;
         }
         let continuing = super::shared::could_go_on(runnable, current, is_yielding);

@@ -53,6 +53,13 @@ pub(super) struct Settings {
     /// Instead of the search, one execution whose decisions run these threads, in order (see
     /// `check::replay`); shuttle only.
     pub(super) replay: Option<Vec<usize>>,
+    /// The bounded search stops each execution that reaches this many scheduling decisions
+    /// (it looks for a shorter counterexample); shuttle only.
+    #[cfg_attr(
+        not(shuttle),
+        expect(dead_code, reason = "only our shuttle schedulers cut executions")
+    )]
+    pub(super) cut_at: Option<usize>,
 }
 
 #[cfg(loom)]
@@ -167,15 +174,12 @@ mod imp {
             | Search::DepthFirst {
                 preemption_bound: Some(bound),
             } => Ok(Box::new(move || {
-                Runner::new(
-                    Recording(BoundedDfs::new(
-                        bound,
-                        settings.whole_operations,
-                        settings.counts,
-                    )),
-                    config(),
-                )
-                .run(program);
+                let search = BoundedDfs::new(bound, settings.whole_operations, settings.counts);
+                let search = match settings.cut_at {
+                    Some(decisions) => search.cut_at(decisions),
+                    None => search,
+                };
+                Runner::new(Recording(search), config()).run(program);
             })),
             Search::DepthFirst {
                 preemption_bound: None,
