@@ -543,6 +543,7 @@ impl Check {
                         timed,
                         replay: replay_string(setup, &steps),
                         fewest_preemptions: None,
+                        cycle: Vec::new(),
                         steps,
                         ending: format!(
                             "{outcome}: the claim is false, after a read of an older value"
@@ -557,6 +558,7 @@ impl Check {
                         timed,
                         replay: replay_string(setup, &steps),
                         fewest_preemptions: None,
+                        cycle: Vec::new(),
                         steps,
                         ending: match diagnosis::lost_update(&record::touches()) {
                             Some(lost) => {
@@ -655,6 +657,7 @@ impl Check {
                     timed,
                     replay: replay_string(setup, &steps),
                     fewest_preemptions: None,
+                    cycle: diagnosis::cycle(&blocked),
                     steps,
                     ending,
                 };
@@ -671,6 +674,7 @@ impl Check {
                     timed,
                     replay: replay_string(setup, &steps),
                     fewest_preemptions: None,
+                    cycle: Vec::new(),
                     steps,
                     ending: match location {
                         Some(at) => format!("panicked at {at}: {message}"),

@@ -125,6 +125,7 @@ mod tests {
             ending: "the end".to_owned(),
             replay: None,
             fewest_preemptions: None,
+            cycle: Vec::new(),
         }
         .to_string();
         let rows: Vec<&str> = long.lines().skip(2).collect();
@@ -147,6 +148,7 @@ mod tests {
             ending: "the end".to_owned(),
             replay: Some("tp1-any-w-0000000000000000-a-".to_owned()),
             fewest_preemptions: None,
+            cycle: Vec::new(),
         }
         .to_string();
         assert_eq!(short.lines().count(), 2 + 80 + 2, "{short}");

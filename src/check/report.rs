@@ -171,6 +171,10 @@ pub struct Counterexample {
     /// search's own first counterexample.
     #[cfg_attr(feature = "serde", serde(default))]
     pub fewest_preemptions: Option<usize>,
+    /// For a deadlock: the threads of its wait-for cycle, each waiting for something the next
+    /// holds (the last for something the first holds); empty for any other ending.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub cycle: Vec<String>,
 }
 
 /// Traces longer than this are shown by their first half and last quarter.
