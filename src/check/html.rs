@@ -69,11 +69,14 @@ const PALETTE: [&str; 8] = [
 ];
 
 /// The picture's geometry, in pixels: the names' column, the axis above the lanes, a lane's
-/// height, and the room on the right for the cycle's arrows.
+/// height (a narrower one when there are more than `MANY` threads), and the room on the right
+/// for the cycle's arrows.
 const NAMES: f64 = 130.0;
 const AXIS: f64 = 44.0;
 const LANE: f64 = 48.0;
-const RIGHT: f64 = 150.0;
+const NARROW_LANE: f64 = 28.0;
+const MANY: usize = 12;
+const RIGHT: f64 = 230.0;
 
 impl Report {
     /// The report as one HTML page, headed by `title`: the verdict; the counterexample, if
@@ -310,6 +313,8 @@ struct Picture<'a> {
     blockings: Vec<Blocking>,
     /// Pixels between two steps.
     dx: f64,
+    /// A lane's height.
+    lane: f64,
 }
 
 /// The object of an action: `lock_a` in `acquire lock_a`.
@@ -347,8 +352,14 @@ impl<'a> Picture<'a> {
             })
             .collect();
         let dx = (900.0 / c.steps.len().max(1) as f64).clamp(10.0, 34.0);
+        let lane = if lanes.len() > MANY {
+            NARROW_LANE
+        } else {
+            LANE
+        };
         Picture {
             c,
+            lane,
             lanes,
             locks,
             holdings,
@@ -369,12 +380,12 @@ impl<'a> Picture<'a> {
 
     fn lane_top(&self, thread: &str) -> f64 {
         let index = self.lanes.iter().position(|t| *t == thread).unwrap_or(0);
-        AXIS + LANE * index as f64
+        AXIS + self.lane * index as f64
     }
 
     /// The y of a thread's steps: the middle of the upper part of its lane.
     fn y(&self, thread: &str) -> f64 {
-        self.lane_top(thread) + 17.0
+        self.lane_top(thread) + self.lane * 0.36
     }
 
     fn width(&self) -> f64 {
@@ -382,7 +393,7 @@ impl<'a> Picture<'a> {
     }
 
     fn height(&self) -> f64 {
-        AXIS + LANE * self.lanes.len() as f64 + 8.0
+        AXIS + self.lane * self.lanes.len() as f64 + 8.0
     }
 
     fn write_svg(&self, out: &mut String) -> fmt::Result {
@@ -426,8 +437,8 @@ impl<'a> Picture<'a> {
                  x=\"8\" y=\"{y:.1}\">{t}</text></g>",
                 t = escape(thread),
                 w = self.width(),
-                h = LANE - 2.0,
-                y = top + 21.0,
+                h = self.lane - 2.0,
+                y = top + self.lane * 0.36 + 4.0,
             )?;
         }
         Ok(())
@@ -466,7 +477,8 @@ impl<'a> Picture<'a> {
         for h in &self.holdings {
             let index = self.locks.iter().position(|l| *l == h.lock).unwrap_or(0);
             let color = PALETTE[index % PALETTE.len()];
-            let y = self.lane_top(&h.thread) + 29.0 + 5.0 * (index % 3) as f64;
+            let scale = self.lane / LANE;
+            let y = self.lane_top(&h.thread) + scale * (29.0 + 5.0 * (index % 3) as f64);
             let x1 = self.x(h.from);
             let x2 = h.until.map_or(self.end(), |u| self.x(u));
             let until = match h.until {
@@ -476,11 +488,12 @@ impl<'a> Picture<'a> {
             writeln!(
                 out,
                 "<rect class=\"hold\" data-thread=\"{t}\" data-lock=\"{l}\" x=\"{x1:.1}\" \
-                 y=\"{y:.1}\" width=\"{w:.1}\" height=\"4\" fill=\"{color}\">\
+                 y=\"{y:.1}\" width=\"{w:.1}\" height=\"{height:.1}\" fill=\"{color}\">\
                  <title>{t} holds {l} from step {from} {until}</title></rect>",
                 t = escape(&h.thread),
                 l = escape(&h.lock),
                 w = (x2 - x1).max(2.0),
+                height = 4.0 * scale,
                 from = self.c.steps[h.from].step,
             )?;
         }
@@ -560,6 +573,10 @@ impl<'a> Picture<'a> {
     fn write_cycle(&self, out: &mut String) -> fmt::Result {
         let cycle = &self.c.cycle;
         let x = self.end() + 12.0;
+        // Arrows down bulge less than arrows up, so a pair of them does not overlap; the
+        // names of the locks stand right of the widest.
+        let bulge = |i: usize, down: bool| if down { 30.0 } else { 75.0 } + 6.0 * i as f64;
+        let names = x + 0.75 * bulge(cycle.len(), false) + 4.0;
         for (i, from) in cycle.iter().enumerate() {
             let to = &cycle[(i + 1) % cycle.len()];
             // What it waits for: the object of its last step that blocked.
@@ -571,20 +588,20 @@ impl<'a> Picture<'a> {
                 .find(|s| &s.thread == from && Kind::of(s) == Kind::Blocks)
                 .map_or("", |s| object(&s.action));
             let (y1, y2) = (self.y(from), self.y(to));
-            // Arrows down bulge less than arrows up, so a pair of them does not overlap.
-            let bulge = if y2 > y1 { 30.0 } else { 75.0 } + 6.0 * i as f64;
+            let bulge = bulge(i, y2 > y1);
             writeln!(
                 out,
                 "<g class=\"edge\" data-from=\"{f}\" data-to=\"{t}\"><path d=\"M{x:.1},{y1:.1} \
                  C{c:.1},{y1:.1} {c:.1},{y2:.1} {x:.1},{y2:.1}\" marker-end=\"url(#arrow)\"/>\
-                 <text x=\"{tx:.1}\" y=\"{ty:.1}\">{w}</text>\
+                 <text x=\"{tx:.1}\" y=\"{ty:.1}\">waits for {w}</text>\
                  <title>{f} waits for {w}, held by {t}</title></g>",
                 f = escape(from),
                 t = escape(to),
                 w = escape(waits_for),
                 c = x + bulge,
-                tx = x + bulge * 0.75 + 4.0,
-                ty = (y1 + y2) / 2.0 + 4.0,
+                // Near its thread's end of the arrow, so the names of a pair stay apart.
+                tx = names,
+                ty = y1 + (y2 - y1) * 0.3 + 4.0,
             )?;
         }
         Ok(())

@@ -145,6 +145,7 @@ small { color: #666; }
 .verdict-violated, .verdict-deadlocks, .verdict-hangs { color: #a11; font-weight: 600; }
 .verdict-inconclusive, .verdict-error { color: #c60; font-weight: 600; }
 .unexpected { color: #fff; background: #a11; padding: 0 .3em; }
+span a { color: inherit; }
 ";
 
 /// The text with HTML's special characters escaped.
