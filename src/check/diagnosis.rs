@@ -126,10 +126,67 @@ pub(super) fn diagnose(blocked: &[Blocked], others: &[String]) -> (Verdict, Stri
     )
 }
 
+/// The threads of the blocked threads' wait-for cycle, from the first blocked thread on one,
+/// each waiting for something the next holds; empty if they wait in no cycle (a hang). The
+/// threads `diagnose` names in a deadlock's sentence, for a report to draw.
+pub(super) fn cycle(blocked: &[Blocked]) -> Vec<String> {
+    // thread -> the first other thread holding what it waits for
+    let next = |thread: &str| {
+        blocked
+            .iter()
+            .find(|b| b.thread == thread)
+            .and_then(|b| b.object_held_by.iter().find(|h| *h != thread).cloned())
+    };
+    for start in blocked {
+        let mut path = vec![start.thread.clone()];
+        while let Some(holder) = next(path.last().expect("starts with one")) {
+            if holder == start.thread {
+                return path;
+            }
+            if path.contains(&holder) {
+                break;
+            }
+            path.push(holder);
+        }
+    }
+    Vec::new()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::lost_update;
-    use crate::check::runtime::record::Touch;
+    use super::{cycle, lost_update};
+    use crate::check::runtime::record::{Blocked, Touch};
+
+    /// `thread`, holding `holds`, waits for `object`, held by `holder`.
+    fn blocked(thread: &str, holds: &[&str], object: &str, holder: &str) -> Blocked {
+        Blocked {
+            thread: thread.to_owned(),
+            waits_for: format!("acquire {object}"),
+            object: object.to_owned(),
+            holds: holds.iter().map(|h| (*h).to_owned()).collect(),
+            object_held_by: vec![holder.to_owned()],
+        }
+    }
+
+    /// The cycle is the threads waiting for each other, in the order of the wait-for edges,
+    /// without a thread that waits for one of them from outside it; a hang has none.
+    #[test]
+    fn the_cycle_is_the_threads_that_wait_for_each_other() {
+        let joining = Blocked {
+            thread: "MainThread".to_owned(),
+            waits_for: "join Thread-3".to_owned(),
+            object: "Thread-3".to_owned(),
+            holds: Vec::new(),
+            object_held_by: vec!["Thread-3".to_owned()],
+        };
+        let stuck = [
+            joining,
+            blocked("Thread-2", &["lock_a"], "lock_b", "Thread-3"),
+            blocked("Thread-3", &["lock_b"], "lock_a", "Thread-2"),
+        ];
+        assert_eq!(cycle(&stuck), ["Thread-2", "Thread-3"]);
+        assert!(cycle(&stuck[..2]).is_empty(), "a chain is no cycle");
+    }
 
     /// An operation on the atomic `n` (named `num`, or `other` for 2).
     fn touch(step: usize, thread: &str, object: usize, write: bool, value: &str) -> Touch {

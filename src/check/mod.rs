@@ -59,7 +59,8 @@
 //! thread by thread, and a sentence saying why it is one. A limit of the checker or of the
 //! check is never a verdict about the program: it makes the verdict
 //! [`Verdict::Inconclusive`], and [`Report::limit`] says which limit. Its `Display` is the
-//! whole report; [`Report::expect`] asserts a verdict with the report as its panic message.
+//! whole report; [`Report::expect`] asserts a verdict with the report as its panic message;
+//! [`Report::to_html`] makes it a page for a browser, with the counterexample drawn.
 
 //!
 //! # How the checker is built
@@ -75,6 +76,7 @@
 //!   (`dpor`: the reducing search; `bounded_dfs`: plain depth-first search, with or without
 //!   a preemption bound; `replay`: the decisions of an execution kept, and replayed);
 //! - `report`: the [`Report`], its [`Verdict`] and [`Counterexample`], and their rendering;
+//! - `html`: a report as one HTML page, its counterexample drawn a lane per thread;
 //! - `replay`: a counterexample's replay string, which [`Check::replay`] runs again;
 //! - `diagnosis`: a stuck execution's wait-for graph turned into a deadlock or a hang, and its
 //!   sentence;
@@ -85,6 +87,7 @@
 
 mod builder;
 mod diagnosis;
+mod html;
 mod panics;
 mod replay;
 mod report;
@@ -125,6 +128,7 @@ mod tests {
             ending: "the end".to_owned(),
             replay: None,
             fewest_preemptions: None,
+            cycle: Vec::new(),
             fewer_not_ruled_out: None,
             shortest: false,
         }
@@ -149,6 +153,7 @@ mod tests {
             ending: "the end".to_owned(),
             replay: Some("tp1-any-w-0000000000000000-a-".to_owned()),
             fewest_preemptions: None,
+            cycle: Vec::new(),
             fewer_not_ruled_out: None,
             shortest: false,
         }

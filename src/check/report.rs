@@ -171,6 +171,10 @@ pub struct Counterexample {
     /// search's own first counterexample.
     #[cfg_attr(feature = "serde", serde(default))]
     pub fewest_preemptions: Option<usize>,
+    /// For a deadlock: the threads of its wait-for cycle, each waiting for something the next
+    /// holds (the last for something the first holds); empty for any other ending.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub cycle: Vec<String>,
     /// With `fewest_preemptions`, when a search with a smaller bound ran out of its budget of
     /// executions before it ended: that budget. A refuting execution with fewer preemptions
     /// may then exist; the searches found none. `None` when every smaller bound was searched

@@ -46,6 +46,19 @@ fn deadlock(report: &Report) -> String {
         .expect("a counterexample")
         .ending;
     assert!(ending.starts_with("deadlock: "), "{ending}");
+    // The cycle's threads, as a report draws them, are the ones the sentence names.
+    let cycle = &report
+        .counterexample
+        .as_ref()
+        .expect("a counterexample")
+        .cycle;
+    assert!(cycle.len() >= 2, "{cycle:?}");
+    for thread in cycle {
+        assert!(
+            ending.contains(&format!("{thread} ")),
+            "{thread} in {ending}"
+        );
+    }
     ending.clone()
 }
 

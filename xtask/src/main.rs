@@ -3,11 +3,13 @@
 //!
 //! `cargo prove --help` lists the options. Exits 1 if a verdict differs from the expected one
 //! or a run fails to complete, 2 for bad arguments or a failed build, 0 otherwise. The plan of
-//! runs is in [`plan`], the child runs in [`child`], what is printed in [`render`].
+//! runs is in [`plan`], the child runs in [`child`], what is printed in [`render`], the pages
+//! of `--html` in [`html`].
 
 #[cfg(test)]
 mod architecture;
 mod child;
+mod html;
 mod plan;
 mod render;
 
@@ -37,6 +39,10 @@ struct Cli {
     /// Also write every run's report to this file, as JSON.
     #[arg(long, value_name = "PATH")]
     json: Option<PathBuf>,
+    /// Also write the table of verdicts to DIR/index.html, linking a page for each
+    /// counterexample that draws it (made if missing).
+    #[arg(long, value_name = "DIR")]
+    html: Option<PathBuf>,
     /// Search every model with at most N preemptions instead of the registry's search: a
     /// faster, bounded run.
     #[arg(long, value_name = "N")]
@@ -124,6 +130,20 @@ fn main() -> ExitCode {
         }
     }
 
+    if let Some(dir) = &cli.html {
+        match html::write(dir, &rows) {
+            Ok(pages) => eprintln!(
+                "wrote {} ({} pages of counterexamples)",
+                dir.join("index.html").display(),
+                pages.len() - 1
+            ),
+            Err(e) => {
+                eprintln!("cargo prove: cannot write {}: {e}", dir.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+
     if failures.is_empty() {
         println!("\nevery verdict is the expected one");
         ExitCode::SUCCESS
@@ -162,12 +182,15 @@ mod tests {
             "--preemption-bound",
             "2",
             "--no-sample",
+            "--html",
+            "pages",
         ])
         .expect("valid arguments");
         assert_eq!(cli.checker, Some(Checker::Shuttle));
         assert_eq!(cli.model.as_deref(), Some("counter_locked"));
         assert_eq!(cli.preemption_bound, Some(2));
         assert!(cli.no_sample && cli.explain.is_none() && cli.json.is_none());
+        assert_eq!(cli.html.as_deref(), Some(std::path::Path::new("pages")));
     }
 
     #[test]
