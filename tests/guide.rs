@@ -321,6 +321,17 @@ fn snapshot(name: &str, mut report: threadproof::check::Report) {
         format!("guide-{name}-{}", report.checker.name()),
         report.to_string()
     );
+    // The browser step of CI loads each page (`xtask/tests/browser.rs`).
+    if let Some(dir) = std::env::var_os("GUIDE_HTML") {
+        let dir = std::path::Path::new(&dir);
+        std::fs::create_dir_all(dir).expect("a writable directory for the pages");
+        let page = format!("guide-{name}-{}.html", report.checker.name());
+        std::fs::write(
+            dir.join(page),
+            report.to_html(&format!("the guide: {name}")),
+        )
+        .expect("the page written");
+    }
 }
 
 #[test]

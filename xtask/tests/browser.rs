@@ -10,7 +10,8 @@
 //! PROVE_HTML=DIR cargo test -p xtask --test browser -- --ignored
 //! ```
 //!
-//! A relative `PROVE_HTML` is taken from the workspace's root. The test fails, saying so, when
+//! The pages the guide's checked programs write (`GUIDE_HTML`) are loaded and checked the same
+//! way. A relative `PROVE_HTML` or `GUIDE_HTML` is taken from the workspace's root. The test fails, saying so, when
 //! no browser is installed (`chromium`, `chromium-browser` or `google-chrome` on the `PATH`, or
 //! the one `CHROMIUM` names).
 
@@ -198,6 +199,79 @@ fn every_page_loads_in_a_browser_with_its_lanes_and_its_cycle() {
         linked.len() + 1,
         browser.display(),
         screenshots.display()
+    );
+}
+
+/// The pages the guide's checked programs write (`GUIDE_HTML`, see `tests/guide.rs`), loaded
+/// and checked as the models' are.
+#[test]
+#[ignore = "needs the guide's pages (GUIDE_HTML) and a browser"]
+fn every_guide_page_loads_in_a_browser_with_its_lanes_and_its_cycle() {
+    let Some(browser) = browser() else {
+        panic!(
+            "no browser installed: install Chromium (Debian: `apt-get install chromium`) or \
+             name one with CHROMIUM; the pages were not checked"
+        );
+    };
+    let dir = std::env::var_os("GUIDE_HTML")
+        .expect("GUIDE_HTML names the directory the guide's tests wrote their pages to");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace");
+    let dir = root
+        .join(dir)
+        .canonicalize()
+        .expect("the pages' directory exists");
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the pages' directory can be read")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "html"))
+        .collect();
+    pages.sort();
+    let profile = std::env::temp_dir().join(format!("browser-guide-{}", std::process::id()));
+    let screenshots = dir.join("screenshots");
+    std::fs::create_dir_all(&screenshots).expect("a writable directory");
+    let (mut problems, mut deadlocks) = (Vec::new(), 0);
+    for page in &pages {
+        let name = page.file_name().unwrap().to_string_lossy().into_owned();
+        let dom = run(&browser, &profile, &["--dump-dom".to_owned()], page);
+        deadlocks += usize::from(dom.contains("data-verdict=\"deadlocks\""));
+        problems.extend(
+            check_counterexample(&dom)
+                .into_iter()
+                .map(|p| format!("{name}: {p}")),
+        );
+        let png = screenshots.join(name.replace(".html", ".png"));
+        run(
+            &browser,
+            &profile,
+            &[
+                format!("--screenshot={}", png.display()),
+                "--window-size=1280,900".to_owned(),
+            ],
+            page,
+        );
+        if !std::fs::read(&png)
+            .unwrap_or_default()
+            .starts_with(b"\x89PNG")
+        {
+            problems.push(format!("{name}: no screenshot"));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The guide has three refuted programs, a deadlock among them, under each checker.
+    assert!(
+        pages.len() >= 3,
+        "only {} guide pages in {}",
+        pages.len(),
+        dir.display()
+    );
+    assert!(deadlocks > 0, "no deadlock among the guide's pages");
+    println!(
+        "{} guide pages loaded in {}, {deadlocks} of them deadlocks",
+        pages.len(),
+        browser.display()
     );
 }
 
