@@ -466,6 +466,31 @@ impl Check {
         P: Fn() -> T + Send + Sync + 'static,
         C: Fn(&T) -> bool + Send + Sync + 'static,
     {
+        let held_below = self.simpler(report, program, claim);
+        let Some(shown) = &mut report.counterexample else {
+            return;
+        };
+        // The fewest preemptions are known when every smaller bound was searched in full, and
+        // the claim held in each of those searches.
+        let fewest_known = held_below
+            && shown.fewer_not_ruled_out.is_none()
+            && (shown.fewest_preemptions.is_some() || shown.shortest);
+        if report.verdict == Verdict::Violated
+            && fewest_known
+            && !shown.ending.contains(", after a lost update: ")
+        {
+            shown.why = Some(diagnosis::preemptions_needed(&shown.steps));
+        }
+    }
+
+    /// `simplest`'s searches, without the sentence. True unless a search with fewer
+    /// preemptions than the counterexample shown ended otherwise than with the claim holding.
+    fn simpler<T, P, C>(&self, report: &mut Report, program: &Arc<P>, claim: &Arc<C>) -> bool
+    where
+        T: fmt::Debug + 'static,
+        P: Fn() -> T + Send + Sync + 'static,
+        C: Fn(&T) -> bool + Send + Sync + 'static,
+    {
         if Checker::CURRENT != Checker::Shuttle
             || self.search == Search::InOrder
             || self.replay.is_some()
@@ -473,10 +498,10 @@ impl Check {
             || self.done.is_some()
             || !matches!(self.split(), Ok(None))
         {
-            return;
+            return false;
         }
         let Some(first) = &report.counterexample else {
-            return;
+            return false;
         };
         let preemptions = first.steps.iter().filter(|s| s.preempts.is_some()).count();
         let budget = report.executions.max(1_000);
@@ -493,15 +518,17 @@ impl Check {
             let bounded = check.explore_claim(Arc::clone(program), Arc::clone(claim));
             report.elapsed += bounded.elapsed;
             spent += bounded.executions;
+            let held = bounded.verdict == Verdict::Holds;
             let found = bounded
                 .counterexample
                 .filter(|_| bounded.verdict == report.verdict);
-            (found, bounded.limit, spent < 4 * budget)
+            (found, bounded.limit, spent < 4 * budget, held)
         };
         let mut bound = None;
         let mut ran_out = None;
+        let mut held_below = true;
         for fewer in 0..preemptions {
-            let (found, limit, budget_left) = search(fewer, None, report);
+            let (found, limit, budget_left, held) = search(fewer, None, report);
             if let Some(mut simpler) = found {
                 simpler.fewest_preemptions = Some(fewer);
                 simpler.fewer_not_ruled_out = ran_out;
@@ -509,24 +536,25 @@ impl Check {
                 bound = Some(fewer);
                 break;
             }
+            held_below &= held;
             match limit {
                 // Out of budget: a refuting execution with this bound may exist all the same.
                 Some(Limit::Executions { .. }) if budget_left => {
                     ran_out.get_or_insert(budget);
                 }
                 // Out of time or steps (a larger bound would fare no better), or of budget.
-                Some(_) => return,
-                None if !budget_left => return,
+                Some(_) => return held_below,
+                None if !budget_left => return held_below,
                 None => {}
             }
         }
         // With every smaller bound searched in full, the counterexample has the fewest.
         let Some(bound) = bound.or(ran_out.is_none().then_some(preemptions)) else {
-            return;
+            return held_below;
         };
         loop {
             let Some(shown) = &report.counterexample else {
-                return;
+                return held_below;
             };
             let Some(decisions) = shown
                 .replay
@@ -534,24 +562,24 @@ impl Check {
                 .and_then(|replay| Replay::parse(replay).ok())
                 .map(|replay| replay.threads.len())
             else {
-                return;
+                return held_below;
             };
             let preemptions = shown.fewest_preemptions.or(Some(bound));
             let fewer_not_ruled_out = shown.fewer_not_ruled_out;
-            let (found, limit, budget_left) = search(bound, Some(decisions - 1), report);
+            let (found, limit, budget_left, _) = search(bound, Some(decisions - 1), report);
             let Some(mut shorter) = found else {
                 if limit.is_none() {
                     if let Some(shown) = &mut report.counterexample {
                         shown.shortest = true;
                     }
                 }
-                return;
+                return held_below;
             };
             shorter.fewest_preemptions = preemptions;
             shorter.fewer_not_ruled_out = fewer_not_ruled_out;
             report.counterexample = Some(shorter);
             if !budget_left {
-                return;
+                return held_below;
             }
         }
     }
@@ -609,6 +637,7 @@ impl Check {
                         cycle: Vec::new(),
                         fewer_not_ruled_out: None,
                         shortest: false,
+                        why: None,
                         steps,
                         ending: format!(
                             "{outcome}: the claim is false, after a read of an older value"
@@ -626,6 +655,7 @@ impl Check {
                         cycle: Vec::new(),
                         fewer_not_ruled_out: None,
                         shortest: false,
+                        why: None,
                         steps,
                         ending: match diagnosis::lost_update(&record::touches()) {
                             Some(lost) => {
@@ -731,6 +761,7 @@ impl Check {
                     cycle: diagnosis::cycle(&blocked),
                     fewer_not_ruled_out: None,
                     shortest: false,
+                    why: None,
                     steps,
                     ending,
                 };
@@ -750,6 +781,7 @@ impl Check {
                     cycle: Vec::new(),
                     fewer_not_ruled_out: None,
                     shortest: false,
+                    why: None,
                     steps,
                     ending: match location {
                         Some(at) => format!("panicked at {at}: {message}"),

@@ -1,10 +1,51 @@
 //! Why an execution refutes the claim: a deadlock if the threads it stopped with wait for each
 //! other in a cycle, a hang if they wait for something nobody is left to do; and the sentence
 //! that says which. For an execution that finished with the claim false, the two steps whose
-//! order lost an update, when one was lost.
+//! order lost an update, when one was lost; otherwise, for a counterexample with the fewest
+//! preemptions, the preemptions it needs.
 
 use super::report::Verdict;
-use super::runtime::record::{Blocked, Touch};
+use super::runtime::record::{Blocked, Step, Touch};
+
+/// Why a counterexample with the fewest preemptions any refuting execution has refutes the
+/// claim, from its marked steps (see `Step::preempts`): with none, the threads' order needs no
+/// preemption at all; with one, the preempting step and the step of the preempted thread it ran
+/// before are the two steps whose order breaks the claim; with more, where each is.
+pub(super) fn preemptions_needed(steps: &[Step]) -> String {
+    let marked: Vec<&Step> = steps.iter().filter(|s| s.preempts.is_some()).collect();
+    match marked[..] {
+        [] => "no preemption is needed: each thread runs until it blocks, sleeps or finishes, \
+               and the claim is false all the same"
+            .to_owned(),
+        [step] => {
+            let preempted = step.preempts.as_deref().unwrap_or_default();
+            let before = format!(
+                "one preemption is needed, {}'s `{}` (step {}) before",
+                step.thread, step.action, step.step
+            );
+            let next = steps
+                .iter()
+                .find(|s| s.step > step.step && s.thread == preempted);
+            match next {
+                Some(next) => format!(
+                    "{before} {preempted}'s `{}` (step {}): with no preemption the claim holds",
+                    next.action, next.step
+                ),
+                None => format!("{before} {preempted} went on: with no preemption the claim holds"),
+            }
+        }
+        _ => {
+            let at: Vec<String> = marked.iter().map(|s| s.step.to_string()).collect();
+            let (last, rest) = at.split_last().expect("two or more");
+            format!(
+                "{} preemptions are needed, at steps {} and {last} (marked): with fewer the \
+                 claim holds",
+                marked.len(),
+                rest.join(", ")
+            )
+        }
+    }
+}
 
 /// The first update the execution lost, as a sentence naming the steps whose order lost it: a
 /// thread read an atomic, another thread then wrote it, and the first thread wrote it next, over
@@ -155,7 +196,7 @@ pub(super) fn cycle(blocked: &[Blocked]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::{cycle, lost_update};
-    use crate::check::runtime::record::{Blocked, Touch};
+    use crate::check::runtime::record::{Blocked, Step, Touch};
 
     /// `thread`, holding `holds`, waits for `object`, held by `holder`.
     fn blocked(thread: &str, holds: &[&str], object: &str, holder: &str) -> Blocked {
@@ -266,5 +307,54 @@ mod tests {
             )
         );
         assert_eq!(lost_update(&unrelated[..6]), None);
+    }
+
+    fn step(step: usize, thread: &str, action: &str, preempts: Option<&str>) -> Step {
+        Step {
+            step,
+            seconds: 0.0,
+            thread: thread.to_owned(),
+            action: action.to_owned(),
+            value: String::new(),
+            preempts: preempts.map(str::to_owned),
+        }
+    }
+
+    /// One preemption: the preempting step, and the preempted thread's next step after it.
+    #[test]
+    fn one_preemption_names_the_two_steps_it_orders() {
+        let steps = [
+            step(1, "Thread-1", "read num", None),
+            step(2, "Thread-2", "read num", Some("Thread-1")),
+            step(3, "Thread-2", "write num", None),
+            step(4, "Thread-1", "write num", None),
+        ];
+        assert_eq!(
+            super::preemptions_needed(&steps),
+            "one preemption is needed, Thread-2's `read num` (step 2) before Thread-1's \
+             `write num` (step 4): with no preemption the claim holds"
+        );
+        // The preempted thread never takes another step.
+        assert_eq!(
+            super::preemptions_needed(&steps[..3]),
+            "one preemption is needed, Thread-2's `read num` (step 2) before Thread-1 went \
+             on: with no preemption the claim holds"
+        );
+    }
+
+    #[test]
+    fn no_preemption_or_several_are_said_so() {
+        let none = [step(1, "Thread-1", "put", None)];
+        assert!(super::preemptions_needed(&none).starts_with("no preemption is needed"));
+        let three = [
+            step(1, "A", "x", None),
+            step(2, "B", "x", Some("A")),
+            step(5, "A", "x", Some("B")),
+            step(9, "B", "x", Some("A")),
+        ];
+        assert_eq!(
+            super::preemptions_needed(&three),
+            "3 preemptions are needed, at steps 2, 5 and 9 (marked): with fewer the claim holds"
+        );
     }
 }

@@ -814,6 +814,7 @@ mod tests {
                 fewest_preemptions: None,
                 fewer_not_ruled_out: None,
                 shortest: false,
+                why: None,
                 cycle: vec!["Thread-1".to_owned(), "Thread-2".to_owned()],
             }),
             limit: None,

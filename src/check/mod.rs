@@ -131,6 +131,7 @@ mod tests {
             cycle: Vec::new(),
             fewer_not_ruled_out: None,
             shortest: false,
+            why: None,
         }
         .to_string();
         let rows: Vec<&str> = long.lines().skip(2).collect();
@@ -156,6 +157,7 @@ mod tests {
             cycle: Vec::new(),
             fewer_not_ruled_out: None,
             shortest: false,
+            why: None,
         }
         .to_string();
         assert_eq!(short.lines().count(), 2 + 80 + 2, "{short}");

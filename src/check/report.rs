@@ -186,6 +186,11 @@ pub struct Counterexample {
     /// decision short of it ended, and found none.
     #[cfg_attr(feature = "serde", serde(default))]
     pub shortest: bool,
+    /// Under shuttle, for a claim found false (not after a lost update, which the ending tells)
+    /// by a counterexample with the fewest preemptions: the preemptions it needs, and with one,
+    /// the two steps whose order breaks the claim. `None` otherwise.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub why: Option<String>,
 }
 
 /// `1 preemption`, `2 preemptions`.
@@ -283,6 +288,9 @@ impl fmt::Display for Counterexample {
             }
         }
         writeln!(f, "  => {}", self.ending)?;
+        if let Some(why) = &self.why {
+            writeln!(f, "     {why}")?;
+        }
         match &self.replay {
             Some(replay) => writeln!(f, "  replay: Check::replay(\"{replay}\")"),
             None => Ok(()),

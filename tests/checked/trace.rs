@@ -283,3 +283,58 @@ fn the_counterexample_shown_is_the_shortest_with_the_fewest_preemptions() {
         "{report}"
     );
 }
+
+/// The main thread publishes a flag before the value it guards, and a thread reads both:
+/// it can see the flag set and the value not yet written.
+fn published_too_early() -> (bool, usize) {
+    let shared = Arc::new((AtomicBool::new(false), AtomicUsize::new(0)));
+    trace::label(&shared.0, "ready");
+    trace::label(&shared.1, "value");
+    let reader = {
+        let shared = shared.clone();
+        thread::spawn(move || {
+            let ready = shared.0.load(Ordering::SeqCst);
+            (ready, shared.1.load(Ordering::SeqCst))
+        })
+    };
+    shared.0.store(true, Ordering::SeqCst);
+    shared.1.store(42, Ordering::SeqCst);
+    reader.join().unwrap()
+}
+
+/// Under shuttle, a claim found false with one preemption, and no lost update, comes with the
+/// two steps whose order breaks it: the reader's read of the value, run before the main
+/// thread's write of it.
+#[test]
+fn a_violation_that_needs_one_preemption_names_the_two_steps() {
+    let report = Check::new().run_claim(published_too_early, |(ready, value)| {
+        !*ready || *value == 42
+    });
+    let report = report.expect(Verdict::Violated);
+    let counterexample = report.counterexample.as_ref().expect("a counterexample");
+    if Checker::CURRENT == Checker::Loom {
+        assert_eq!(counterexample.why, None, "{report}");
+        return;
+    }
+    let why = counterexample.why.as_deref().expect("a sentence");
+    let step = |thread: &str, action: &str| {
+        counterexample
+            .steps
+            .iter()
+            .find(|s| s.thread == thread && s.action == action)
+            .unwrap_or_else(|| panic!("no `{action}` by {thread}:\n{report}"))
+            .step
+    };
+    assert_eq!(
+        why,
+        format!(
+            "one preemption is needed, Thread-1's `read ready` (step {}) before MainThread's \
+             `write value` (step {}): with no preemption the claim holds",
+            step("Thread-1", "read ready"),
+            step("MainThread", "write value")
+        ),
+        "{report}"
+    );
+    assert!(report.to_string().contains(why), "{report}");
+}
+

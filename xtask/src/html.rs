@@ -182,6 +182,7 @@ mod tests {
             fewest_preemptions: None,
             fewer_not_ruled_out: None,
             shortest: false,
+            why: None,
             cycle: Vec::new(),
         });
         Row {
