@@ -14,6 +14,7 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em; color: #222; }
 h1 { font-size: 1.3em; margin: 0 0 .3em; }
 .verdict { font-family: ui-monospace, monospace; margin: .2em 0; }
 .ending { font-weight: 600; margin: .6em 0; }
+.why { margin: -.3em 0 .6em; }
 .verdict-deadlocks .ending, .verdict-hangs .ending, .verdict-violated .ending { color: #a11; }
 figure { margin: 1em 0; overflow-x: auto; }
 figcaption { margin-top: .3em; }
@@ -182,6 +183,9 @@ fn write_counterexample(out: &mut String, c: &Counterexample) -> fmt::Result {
     let heading = heading.lines().next().unwrap_or_default();
     writeln!(out, "<h2>{}</h2>", escape(heading.trim_end_matches(':')))?;
     writeln!(out, "<p class=\"ending\">{}</p>", escape(&c.ending))?;
+    if let Some(why) = &c.why {
+        writeln!(out, "<p class=\"why\">{}</p>", escape(why))?;
+    }
     let picture = Picture::new(c);
     writeln!(out, "<figure>")?;
     picture.write_svg(out)?;
@@ -913,6 +917,22 @@ mod tests {
         assert!(page.contains("&lt;b&gt;&amp;&quot;ok&quot;"));
         assert!(page.contains("<td>a &lt; b</td>"));
         assert_eq!(escape("'x'"), "&#39;x&#39;");
+    }
+
+    /// The sentence of the preemptions a violation needs is shown under its ending.
+    #[test]
+    fn a_violation_says_why_under_its_ending() {
+        let mut report = deadlock();
+        let page = report.to_html("deadlock");
+        assert!(!page.contains("<p class=\"why\">"));
+        let counterexample = report.counterexample.as_mut().unwrap();
+        counterexample.why = Some("Thread-2's `read <x>` (step 3)".to_owned());
+        let page = report.to_html("violated");
+        let ending = page.find("<p class=\"ending\">").unwrap();
+        let why = page
+            .find("<p class=\"why\">Thread-2&#39;s `read &lt;x&gt;` (step 3)</p>")
+            .unwrap();
+        assert!(ending < why);
     }
 
     #[test]

@@ -337,4 +337,3 @@ fn a_violation_that_needs_one_preemption_names_the_two_steps() {
     );
     assert!(report.to_string().contains(why), "{report}");
 }
-
