@@ -644,10 +644,21 @@ impl Check {
                         ),
                     });
                 }
-                let refutes = !holds && !weak && found.first_violation.is_none();
-                if refutes {
+                // Under loom, a counterexample in which a load saw an older value (which its
+                // weaker ordering allows) is kept aside while the search looks on for one in
+                // which every read sees the latest write: it is easier to follow.
+                let stale = !holds && !weak && Checker::CURRENT == Checker::Loom && {
+                    record::stale_read()
+                };
+                let keep = if stale {
+                    found.stale_violation.is_none() && found.first_violation.is_none()
+                } else {
+                    !holds && !weak && found.first_violation.is_none()
+                };
+                let refutes = keep && !stale;
+                if keep {
                     let steps = record::steps();
-                    found.first_violation = Some(Counterexample {
+                    let counterexample = Counterexample {
                         execution: progress.load(Ordering::Relaxed),
                         timed,
                         replay: replay_string(setup, &steps),
@@ -665,7 +676,12 @@ impl Check {
                             }
                             None => format!("{outcome}: the claim is false"),
                         },
-                    });
+                    };
+                    if stale {
+                        found.stale_violation = Some(counterexample);
+                    } else {
+                        found.first_violation = Some(counterexample);
+                    }
                 }
                 *found.outcomes.entry(outcome.clone()).or_insert(0) += 1;
                 found.this_execution = Some(outcome);
@@ -714,6 +730,7 @@ impl Check {
             timed_out_executions,
             first_violation,
             weak_violation,
+            stale_violation,
             this_execution,
         } = std::mem::take(&mut *found.lock().unwrap_or_else(|e| e.into_inner()));
         // An execution that went on after the program returned (a thread nobody joined) and
@@ -731,7 +748,7 @@ impl Check {
         let mut error = None;
         let mut limit = None;
         let (verdict, counterexample) = match stop {
-            Stop::Completed => match (first_violation, weak_violation) {
+            Stop::Completed => match (first_violation.or(stale_violation), weak_violation) {
                 (Some(counterexample), _) => (Verdict::Violated, Some(counterexample)),
                 (None, Some(weak)) => {
                     limit = Some(Limit::LoomSeqCst);
@@ -741,7 +758,7 @@ impl Check {
             },
             Stop::Limit(reached) => {
                 limit = Some(reached);
-                match first_violation {
+                match first_violation.or(stale_violation) {
                     Some(counterexample) => (Verdict::Violated, Some(counterexample)),
                     None => (Verdict::Inconclusive, None),
                 }
@@ -1163,6 +1180,9 @@ struct Found {
     /// The first execution that refuted the claim only by a SeqCst load of an older value,
     /// under loom.
     weak_violation: Option<Counterexample>,
+    /// The first execution that refuted the claim with a load (weaker than SeqCst) of an older
+    /// value, under loom: shown if no execution refutes it with every read of the latest write.
+    stale_violation: Option<Counterexample>,
     /// The outcome of the execution running now, once its program has returned.
     this_execution: Option<String>,
 }

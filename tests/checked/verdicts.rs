@@ -298,7 +298,60 @@ fn a_seq_cst_program_is_not_refuted_by_a_read_sequential_consistency_forbids() {
             "(0, 0): the claim is false",
             "{relaxed}"
         );
+        // Only an older value refutes it, and the table says which read saw one, and why.
+        assert!(
+            relaxed
+                .counterexample
+                .as_ref()
+                .unwrap()
+                .steps
+                .iter()
+                .any(|step| step.value.ends_with(
+                    "(an older value: 1 was written last, which a load weaker than SeqCst \
+                     may read)"
+                )),
+            "{relaxed}"
+        );
     } else {
         relaxed.expect(Verdict::Holds);
     }
+}
+
+/// Two threads add one each to a count with a `Relaxed` load and store. Under loom an update
+/// is lost both when a load reads an older value and when the threads interleave, each read
+/// seeing the latest write: the counterexample shown is one of the second kind, which a reader
+/// can follow step by step.
+#[test]
+fn the_counterexample_shown_reads_the_latest_write_when_one_refutes_the_claim() {
+    let relaxed_count = || {
+        let count = Arc::new(AtomicUsize::new(0));
+        threadproof::trace::label(&*count, "count");
+        let other = {
+            let count = count.clone();
+            thread::spawn(move || {
+                let read = count.load(Ordering::Relaxed);
+                count.store(read + 1, Ordering::Relaxed);
+            })
+        };
+        let read = count.load(Ordering::Relaxed);
+        count.store(read + 1, Ordering::Relaxed);
+        other.join().unwrap();
+        count.load(Ordering::Relaxed)
+    };
+    let report = Check::new()
+        .inside_primitives()
+        .run_claim(relaxed_count, |count| *count == 2)
+        .expect(Verdict::Violated);
+    let counterexample = report.counterexample.as_ref().unwrap();
+    assert!(
+        counterexample
+            .steps
+            .iter()
+            .all(|step| !step.value.contains("an older value")),
+        "{report}"
+    );
+    assert!(
+        counterexample.ending.contains("after a lost update"),
+        "{report}"
+    );
 }

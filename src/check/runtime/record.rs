@@ -547,7 +547,14 @@ mod imp {
                     r.weaker_than_seq_cst |= !seq_cst;
                     match r.latest.get(&id.number) {
                         Some(latest) if *latest != seen => {
-                            value = format!("{value} (an older value: {latest} was written last)");
+                            // Why it could: loom's weak memory, which `SeqCst` rules out.
+                            let why = if seq_cst {
+                                ""
+                            } else {
+                                ", which a load weaker than SeqCst may read"
+                            };
+                            value =
+                                format!("{value} (an older value: {latest} was written last{why})");
                             r.stale_read = true;
                         }
                         Some(_) => {}
@@ -570,6 +577,12 @@ mod imp {
     /// consistency, which `SeqCst` promises, does not allow.
     pub(crate) fn stale_seq_cst_read() -> bool {
         with_record(|r| r.stale_read && !r.weaker_than_seq_cst)
+    }
+
+    /// Whether, in this execution, a load saw an older value than the last one left in its
+    /// atomic (loom's weak memory), whatever its ordering.
+    pub(crate) fn stale_read() -> bool {
+        with_record(|r| r.stale_read)
     }
 
     pub(crate) fn step_on(me: usize, id: Id, verb: &'static str, detail: String) {
@@ -741,6 +754,9 @@ mod imp {
     ) {
     }
     pub(crate) fn stale_seq_cst_read() -> bool {
+        false
+    }
+    pub(crate) fn stale_read() -> bool {
         false
     }
     #[inline(always)]
