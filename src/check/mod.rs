@@ -75,6 +75,8 @@
 //!   (`dpor`: the reducing search; `bounded_dfs`: plain depth-first search, with or without
 //!   a preemption bound; `replay`: the decisions of an execution kept, and replayed);
 //! - `report`: the [`Report`], its [`Verdict`] and [`Counterexample`], and their rendering;
+//! - `linearizability`: [`Model`], [`History`] and [`linearizable`], the search for an order
+//!   of a concurrent object's operations that its sequential model explains;
 //! - `replay`: a counterexample's replay string, which [`Check::replay`] runs again;
 //! - `diagnosis`: a stuck execution's wait-for graph turned into a deadlock or a hang, and its
 //!   sentence;
@@ -85,6 +87,7 @@
 
 mod builder;
 mod diagnosis;
+mod linearizability;
 mod panics;
 mod replay;
 mod report;
@@ -93,6 +96,7 @@ mod scheduler;
 mod search;
 
 pub use builder::Check;
+pub use linearizability::{linearizable, History, Model, NotLinearizable, Operation};
 pub use report::{Counterexample, Limit, Report, Verdict};
 pub use runtime::record::Step;
 pub use search::{Checker, ParseError, Part, Search, Timing};
