@@ -76,7 +76,8 @@
 //!   a preemption bound; `replay`: the decisions of an execution kept, and replayed);
 //! - `report`: the [`Report`], its [`Verdict`] and [`Counterexample`], and their rendering;
 //! - `linearizability`: [`Model`], [`History`] and [`linearizable`], the search for an order
-//!   of a concurrent object's operations that its sequential model explains;
+//!   of a concurrent object's operations that its sequential model explains, and the
+//!   [`Scenario`] that [`linearizability`](crate::linearizability) runs under the checker;
 //! - `replay`: a counterexample's replay string, which [`Check::replay`] runs again;
 //! - `diagnosis`: a stuck execution's wait-for graph turned into a deadlock or a hang, and its
 //!   sentence;
@@ -96,7 +97,8 @@ mod scheduler;
 mod search;
 
 pub use builder::Check;
-pub use linearizability::{linearizable, History, Model, NotLinearizable, Operation};
+pub(crate) use linearizability::Results;
+pub use linearizability::{linearizable, History, Model, NotLinearizable, Operation, Scenario};
 pub use report::{Counterexample, Limit, Report, Verdict};
 pub use runtime::record::Step;
 pub use search::{Checker, ParseError, Part, Search, Timing};

@@ -1,0 +1,236 @@
+//! Linearizability over every interleaving: a queue behind one lock is a FIFO queue; a queue
+//! whose `get` reads the head and removes it in two locked steps is not, and neither is a
+//! counter that reads and writes apart. Each check is a proof under loom and shuttle.
+
+use std::collections::VecDeque;
+use std::fmt;
+
+use threadproof::check::{Check, Model, Scenario, Search, Verdict};
+use threadproof::linearizability::Linearizability;
+use threadproof::queue::{GetError, Queue};
+use threadproof::sync::atomic::{AtomicU8, Ordering};
+use threadproof::Mutex;
+
+/// Python's `queue.Queue()` with `put` and `get_nowait`, one at a time.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+struct Fifo(VecDeque<u8>);
+
+#[derive(Clone, Copy)]
+enum Op {
+    Put(u8),
+    GetNowait,
+}
+use Op::{GetNowait, Put};
+
+impl fmt::Debug for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Put(item) => write!(f, "put({item})"),
+            GetNowait => write!(f, "get_nowait()"),
+        }
+    }
+}
+
+/// What an operation returned, as Python shows it: `None`, the item got, or `Empty` (raised).
+#[derive(Clone, Copy, PartialEq)]
+enum Got {
+    Nothing,
+    Item(u8),
+    Empty,
+}
+
+impl fmt::Debug for Got {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Got::Nothing => write!(f, "None"),
+            Got::Item(item) => write!(f, "{item}"),
+            Got::Empty => write!(f, "Empty"),
+        }
+    }
+}
+
+impl Model for Fifo {
+    type Op = Op;
+    type Result = Got;
+    fn apply(&mut self, op: &Op) -> Got {
+        match op {
+            Put(item) => {
+                self.0.push_back(*item);
+                Got::Nothing
+            }
+            GetNowait => self.0.pop_front().map_or(Got::Empty, Got::Item),
+        }
+    }
+}
+
+fn got(item: Result<u8, GetError>) -> Got {
+    match item {
+        Ok(item) => Got::Item(item),
+        Err(GetError::Empty) => Got::Empty,
+        Err(error) => panic!("get_nowait failed: {error}"),
+    }
+}
+
+/// Every interleaving, without a bound.
+fn proof() -> Check {
+    Check::with_search(Search::PROOF)
+}
+
+#[test]
+fn a_queue_is_a_fifo_queue() {
+    let check = Linearizability::new(
+        Fifo::default(),
+        || Queue::new(0),
+        |queue, op| match op {
+            Put(item) => {
+                queue.put_nowait(*item).unwrap();
+                Got::Nothing
+            }
+            GetNowait => got(queue.get_nowait()),
+        },
+    )
+    .check(proof());
+    let run = check.run(&Scenario {
+        init: vec![Put(1)],
+        parallel: vec![vec![Put(2), GetNowait], vec![GetNowait, Put(3)]],
+        post: vec![GetNowait],
+    });
+    assert_eq!(run.report.verdict, Verdict::Holds, "{run}");
+    assert!(run.report.is_proof(), "{run}");
+    assert!(run.history.is_none() && run.why.is_none());
+    // Both orders of the two threads' gets are reached.
+    println!("{run}");
+    assert!(run.report.outcomes.len() > 1, "{run}");
+}
+
+/// A queue of a `VecDeque` behind a lock whose `get_nowait` reads the head under the lock and
+/// removes the head under it again: two gets can read the same head.
+fn broken_get(queue: &Mutex<VecDeque<u8>>, op: &Op) -> Got {
+    match op {
+        Put(item) => {
+            queue.lock().push_back(*item);
+            Got::Nothing
+        }
+        GetNowait => {
+            let head = queue.lock().front().copied();
+            if head.is_some() {
+                queue.lock().pop_front();
+            }
+            head.map_or(Got::Empty, Got::Item)
+        }
+    }
+}
+
+#[test]
+fn a_get_that_reads_and_removes_apart_is_not_linearizable() {
+    let check = Linearizability::new(Fifo::default(), || Mutex::new(VecDeque::new()), broken_get)
+        .check(proof());
+    let run = check.run(&Scenario {
+        init: vec![Put(1), Put(2)],
+        parallel: vec![vec![GetNowait], vec![GetNowait]],
+        post: vec![],
+    });
+    assert_eq!(run.report.verdict, Verdict::Violated, "{run}");
+    assert_eq!(
+        run.why.as_ref().expect("why").to_string(),
+        "no order of the operations explains their results: the longest order that explains \
+         some of them is `put(1) -> None` in MainThread, `put(2) -> None` in MainThread, \
+         `get_nowait() -> 1` in Thread-1, and after it can come only `get_nowait() -> 1` in \
+         Thread-2, which the model answers with `2`",
+        "{run}"
+    );
+    let shown = run.to_string();
+    let columns: Vec<&str> = shown.lines().take(4).collect();
+    assert_eq!(
+        columns,
+        [
+            "not linearizable:",
+            "init:    put(1) -> None, put(2) -> None",
+            "         Thread-1          | Thread-2",
+            "         get_nowait() -> 1 | get_nowait() -> 1",
+        ],
+        "{shown}"
+    );
+    // Then the sentence, and the report with the interleaving's steps.
+    assert!(
+        shown.lines().nth(4).unwrap().starts_with("why: no order"),
+        "{shown}"
+    );
+    let counterexample = run
+        .report
+        .counterexample
+        .as_ref()
+        .expect("a counterexample");
+    assert!(counterexample.steps.iter().any(|s| s.thread == "Thread-2"));
+    assert!(shown.contains(&counterexample.to_string()), "{shown}");
+}
+
+/// The same check of the same queue with gets in one thread only: nothing overlaps, and it
+/// holds.
+#[test]
+fn a_get_that_reads_and_removes_apart_is_linearizable_alone() {
+    let check = Linearizability::new(Fifo::default(), || Mutex::new(VecDeque::new()), broken_get)
+        .check(proof());
+    let run = check.run(&Scenario {
+        init: vec![Put(1)],
+        parallel: vec![vec![GetNowait, GetNowait], vec![Put(2)]],
+        post: vec![GetNowait],
+    });
+    assert_eq!(run.report.verdict, Verdict::Holds, "{run}");
+}
+
+/// A counter: `Add` adds one and returns the count before it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Counter(u8);
+
+#[derive(Clone, Copy, Debug)]
+struct Add;
+
+impl Model for Counter {
+    type Op = Add;
+    type Result = u8;
+    fn apply(&mut self, _: &Add) -> u8 {
+        self.0 += 1;
+        self.0 - 1
+    }
+}
+
+#[test]
+fn a_counter_that_loses_an_update_is_not_linearizable() {
+    let run = Linearizability::new(
+        Counter(0),
+        || AtomicU8::new(0),
+        |count, _: &Add| {
+            let before = count.load(Ordering::SeqCst);
+            count.store(before + 1, Ordering::SeqCst);
+            before
+        },
+    )
+    .check(proof())
+    .run(&Scenario {
+        init: vec![],
+        parallel: vec![vec![Add], vec![Add], vec![Add]],
+        post: vec![Add],
+    });
+    assert_eq!(run.report.verdict, Verdict::Violated, "{run}");
+    let why = run.why.as_ref().expect("why");
+    // Two adds got the same count; the search placed all but one, and the model gives the
+    // other a count one higher than it got.
+    let (_, answer) = why.answers[0];
+    let history = run.history.as_ref().unwrap();
+    let (at, _) = why.answers[0];
+    assert_eq!(answer, history.operations[at].result + 1, "{run}");
+    // With fetch_add, nothing is lost.
+    let run = Linearizability::new(
+        Counter(0),
+        || AtomicU8::new(0),
+        |count, _: &Add| count.fetch_add(1, Ordering::SeqCst),
+    )
+    .check(proof())
+    .run(&Scenario {
+        init: vec![],
+        parallel: vec![vec![Add], vec![Add], vec![Add]],
+        post: vec![Add],
+    });
+    assert_eq!(run.report.verdict, Verdict::Holds, "{run}");
+}
