@@ -179,6 +179,155 @@ impl<M: Model, O> fmt::Debug for Linearizability<M, O> {
     }
 }
 
+impl<M, O> Linearizability<M, O>
+where
+    M: Model + Send + Sync + 'static,
+    M::Op: Send + Sync + 'static,
+    M::Result: Send + Sync + 'static,
+    O: Send + Sync + 'static,
+{
+    /// Runs `scenario` and, if it fails, drops its operations one at a time while it still
+    /// fails with the same verdict, until dropping any one would make it hold (or fail
+    /// otherwise): returns the report of the smallest scenario found, or of `scenario` if it
+    /// holds. A column left empty is dropped with its thread.
+    ///
+    /// Each try is a whole check of a smaller scenario. Under a model checker the verdict of
+    /// each is certain (within the search's bound); on real threads a try may hold by chance,
+    /// and the scenario found is then larger than it could be.
+    ///
+    /// ```
+    /// use threadproof::check::{Checker, Model, Scenario};
+    /// use threadproof::linearizability::Linearizability;
+    /// use threadproof::sync::atomic::{AtomicU8, Ordering};
+    ///
+    /// /// A counter whose only operation adds one and returns the count before.
+    /// #[derive(Clone, PartialEq, Eq, Hash)]
+    /// struct Counter(u8);
+    ///
+    /// impl Model for Counter {
+    ///     type Op = ();
+    ///     type Result = u8;
+    ///     fn apply(&mut self, _: &()) -> u8 {
+    ///         self.0 += 1;
+    ///         self.0 - 1
+    ///     }
+    /// }
+    ///
+    /// // It reads and writes apart, and loses updates.
+    /// let check = Linearizability::new(Counter(0), || AtomicU8::new(0), |count, _| {
+    ///     let before = count.load(Ordering::SeqCst);
+    ///     count.store(before + 1, Ordering::SeqCst);
+    ///     before
+    /// });
+    /// let smallest = check.minimize(&Scenario {
+    ///     init: vec![(), ()],
+    ///     parallel: vec![vec![(), ()], vec![()], vec![()]],
+    ///     post: vec![()],
+    /// });
+    /// if Checker::CURRENT.is_model_checker() {
+    ///     // Two adds, one a thread.
+    ///     assert_eq!(
+    ///         smallest.scenario,
+    ///         Scenario { init: vec![], parallel: vec![vec![()], vec![()]], post: vec![] }
+    ///     );
+    ///     assert!(smallest.why.is_some());
+    /// }
+    /// ```
+    pub fn minimize(&self, scenario: &Scenario<M::Op>) -> LinearizabilityReport<M::Op, M::Result> {
+        let mut smallest = self.run(scenario);
+        if smallest.holds() {
+            return smallest;
+        }
+        let verdict = smallest.report.verdict;
+        'smaller: loop {
+            for candidate in smallest.scenario.without_one() {
+                let run = self.run(&candidate);
+                if run.report.verdict == verdict {
+                    smallest = run;
+                    continue 'smaller;
+                }
+            }
+            return smallest;
+        }
+    }
+
+    /// Runs `cases` scenarios from `scenarios` (see [`check::scenarios`](crate::check::scenarios)),
+    /// each under the checker, from a fixed seed. Returns how many held, all of them; or, at
+    /// the first that fails, the report of the smallest failing scenario: proptest's
+    /// shrinking first, then [`Linearizability::minimize`]. With the crate feature `proptest`.
+    ///
+    /// ```
+    /// use proptest::prelude::*;
+    /// use threadproof::check::{scenarios, Checker, Model};
+    /// use threadproof::linearizability::Linearizability;
+    /// use threadproof::Mutex;
+    ///
+    /// /// A register: `Some(n)` writes n and returns `None`; `None` reads.
+    /// #[derive(Clone, PartialEq, Eq, Hash)]
+    /// struct Register(u8);
+    ///
+    /// impl Model for Register {
+    ///     type Op = Option<u8>;
+    ///     type Result = Option<u8>;
+    ///     fn apply(&mut self, op: &Option<u8>) -> Option<u8> {
+    ///         match op {
+    ///             Some(n) => {
+    ///                 self.0 = *n;
+    ///                 None
+    ///             }
+    ///             None => Some(self.0),
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let check = Linearizability::new(Register(0), || Mutex::new(0u8), |register, op| match op {
+    ///     Some(n) => {
+    ///         *register.lock() = *n;
+    ///         None
+    ///     }
+    ///     None => Some(*register.lock()),
+    /// });
+    /// let ops = prop_oneof![(1u8..3).prop_map(Some), Just(None)];
+    /// assert_eq!(check.run_generated(scenarios(ops, 2, 2, 1), 10).unwrap(), 10);
+    /// ```
+    #[cfg(feature = "proptest")]
+    pub fn run_generated(
+        &self,
+        scenarios: impl proptest::strategy::Strategy<Value = Scenario<M::Op>>,
+        cases: u32,
+    ) -> Result<u32, Box<ReportOf<M>>> {
+        use proptest::test_runner::{Config, TestCaseError, TestError, TestRng, TestRunner};
+        let config = Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let rng = TestRng::deterministic_rng(config.rng_algorithm);
+        let mut runner = TestRunner::new_with_rng(config, rng);
+        let verdict = std::cell::Cell::new(None);
+        let outcome = runner.run(&scenarios, |scenario| {
+            let run = self.run(&scenario);
+            // Proptest shrinks to a scenario that fails as the first did.
+            let first = verdict.get().unwrap_or(run.report.verdict);
+            if run.holds() || run.report.verdict != first {
+                Ok(())
+            } else {
+                verdict.set(Some(first));
+                Err(TestCaseError::fail(run.report.verdict.to_string()))
+            }
+        });
+        match outcome {
+            Ok(()) => Ok(cases),
+            Err(TestError::Fail(_, scenario)) => Err(Box::new(self.minimize(&scenario))),
+            Err(TestError::Abort(reason)) => panic!("proptest gave up: {reason}"),
+        }
+    }
+}
+
+/// The report of a check of `M`.
+#[cfg(feature = "proptest")]
+type ReportOf<M> = LinearizabilityReport<<M as Model>::Op, <M as Model>::Result>;
+
 /// What a check's steps, history and reason were, for an execution without a linearization.
 type Failure<M> = (
     Vec<Step>,

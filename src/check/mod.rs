@@ -97,6 +97,8 @@ mod scheduler;
 mod search;
 
 pub use builder::Check;
+#[cfg(feature = "proptest")]
+pub use linearizability::scenarios;
 pub(crate) use linearizability::Results;
 pub use linearizability::{linearizable, History, Model, NotLinearizable, Operation, Scenario};
 pub use report::{Counterexample, Limit, Report, Verdict};

@@ -15,7 +15,7 @@ use threadproof::Mutex;
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 struct Fifo(VecDeque<u8>);
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Op {
     Put(u8),
     GetNowait,
@@ -177,6 +177,93 @@ fn a_get_that_reads_and_removes_apart_is_linearizable_alone() {
         post: vec![GetNowait],
     });
     assert_eq!(run.report.verdict, Verdict::Holds, "{run}");
+}
+
+/// Dropping operations while the check still fails leaves two gets of one item: no
+/// operation of them can go.
+#[test]
+fn a_failing_scenario_is_minimized_to_two_gets_of_one_item() {
+    let check = Linearizability::new(Fifo::default(), || Mutex::new(VecDeque::new()), broken_get)
+        .check(proof());
+    let run = check.minimize(&Scenario {
+        init: vec![Put(1), Put(2)],
+        parallel: vec![vec![GetNowait, Put(3)], vec![GetNowait]],
+        post: vec![GetNowait],
+    });
+    assert_eq!(run.report.verdict, Verdict::Violated, "{run}");
+    assert_eq!(
+        run.scenario,
+        Scenario {
+            init: vec![Put(2)],
+            parallel: vec![vec![GetNowait], vec![GetNowait]],
+            post: vec![],
+        },
+        "{run}"
+    );
+    assert!(run
+        .to_string()
+        .contains("         get_nowait() -> 2 | get_nowait() -> 2\n"));
+    // A scenario that holds is its own report.
+    let holds = Scenario {
+        init: vec![Put(1)],
+        parallel: vec![vec![GetNowait], vec![Put(2)]],
+        post: vec![],
+    };
+    assert_eq!(check.minimize(&holds).scenario, holds);
+}
+
+/// Generated scenarios: a queue holds in each; the queue whose gets read and remove apart
+/// fails in one, shrunk by proptest and then minimized to two gets of one item.
+#[cfg(feature = "proptest")]
+#[test]
+fn generated_scenarios_find_the_two_gets_of_one_item() {
+    use proptest::prelude::*;
+    use threadproof::check::scenarios;
+    let ops = || prop_oneof![Just(GetNowait), (1u8..4).prop_map(Put)];
+    let queue = Linearizability::new(
+        Fifo::default(),
+        || Queue::new(0),
+        |queue, op| match op {
+            Put(item) => {
+                queue.put_nowait(*item).unwrap();
+                Got::Nothing
+            }
+            GetNowait => got(queue.get_nowait()),
+        },
+    );
+    assert_eq!(
+        queue
+            .run_generated(scenarios(ops(), 2, 2, 1), 20)
+            .map_err(|run| run.to_string()),
+        Ok(20)
+    );
+    let broken = Linearizability::new(Fifo::default(), || Mutex::new(VecDeque::new()), broken_get);
+    let run = broken
+        .run_generated(scenarios(ops(), 2, 3, 2), 200)
+        .expect_err("a failing scenario");
+    println!("{run}");
+    assert_eq!(run.report.verdict, Verdict::Violated, "{run}");
+    // Three operations (a put, before or in a thread, and a get in each thread), and the two
+    // gets got the same item.
+    assert_eq!(run.scenario.len(), 3, "{run}");
+    assert!(
+        run.scenario
+            .parallel
+            .iter()
+            .all(|column| column.ends_with(&[GetNowait])),
+        "{run}"
+    );
+    let history = run.history.as_ref().expect("the history");
+    let got: Vec<Got> = history
+        .operations
+        .iter()
+        .filter(|o| o.op == GetNowait)
+        .map(|o| o.result)
+        .collect();
+    assert!(
+        matches!(got[..], [Got::Item(a), Got::Item(b)] if a == b),
+        "{run}"
+    );
 }
 
 /// A counter: `Add` adds one and returns the count before it.

@@ -12,5 +12,7 @@ mod history;
 mod scenario;
 
 pub use history::{linearizable, History, Model, NotLinearizable, Operation};
+#[cfg(feature = "proptest")]
+pub use scenario::scenarios;
 pub(crate) use scenario::Results;
 pub use scenario::Scenario;

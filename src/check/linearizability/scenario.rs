@@ -51,10 +51,80 @@ impl<Op> Scenario<Op> {
         self.len() == 0
     }
 
+    /// Each scenario with one operation fewer, in order: from `init`, each column, then
+    /// `post`. A column left empty is dropped, with its thread.
+    pub(crate) fn without_one(&self) -> Vec<Scenario<Op>>
+    where
+        Op: Clone,
+    {
+        let mut smaller = Vec::new();
+        for at in 0..self.init.len() {
+            let mut scenario = self.clone();
+            scenario.init.remove(at);
+            smaller.push(scenario);
+        }
+        for (column, ops) in self.parallel.iter().enumerate() {
+            for at in 0..ops.len() {
+                let mut scenario = self.clone();
+                scenario.parallel[column].remove(at);
+                scenario.parallel.retain(|ops| !ops.is_empty());
+                smaller.push(scenario);
+            }
+        }
+        for at in 0..self.post.len() {
+            let mut scenario = self.clone();
+            scenario.post.remove(at);
+            smaller.push(scenario);
+        }
+        smaller
+    }
+
     /// The thread that runs each column of `parallel`, as the checker names it.
     pub(crate) fn thread(column: usize) -> String {
         format!("Thread-{}", column + 1)
     }
+}
+
+/// Scenarios of operations from `op` (a [proptest](https://docs.rs/proptest) strategy):
+/// `threads` columns of 1 to `per_thread` operations each, and up to `around` operations
+/// before them and up to `around` after. Proptest shrinks a scenario by dropping operations
+/// from its ends and its columns (keeping `threads` columns) and by shrinking the operations.
+/// With the crate feature `proptest`.
+///
+/// ```
+/// use proptest::prelude::*;
+/// use proptest::strategy::ValueTree;
+/// use proptest::test_runner::TestRunner;
+/// use threadproof::check::scenarios;
+///
+/// let strategy = scenarios(0u8..4, 2, 3, 1);
+/// let scenario = strategy.new_tree(&mut TestRunner::deterministic()).unwrap().current();
+/// assert_eq!(scenario.parallel.len(), 2);
+/// assert!(scenario.parallel.iter().all(|column| (1..=3).contains(&column.len())));
+/// assert!(scenario.init.len() <= 1 && scenario.post.len() <= 1);
+/// ```
+#[cfg(feature = "proptest")]
+pub fn scenarios<S>(
+    op: S,
+    threads: usize,
+    per_thread: usize,
+    around: usize,
+) -> impl proptest::strategy::Strategy<Value = Scenario<S::Value>>
+where
+    S: proptest::strategy::Strategy + Clone,
+{
+    use proptest::collection::vec;
+    use proptest::strategy::Strategy;
+    (
+        vec(op.clone(), 0..=around),
+        vec(vec(op.clone(), 1..=per_thread.max(1)), threads),
+        vec(op, 0..=around),
+    )
+        .prop_map(|(init, parallel, post)| Scenario {
+            init,
+            parallel,
+            post,
+        })
 }
 
 impl<Op: fmt::Debug> fmt::Display for Scenario<Op> {
