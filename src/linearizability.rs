@@ -6,6 +6,33 @@
 //! The model, the history and the search are in [`check`](crate::check), which runs no
 //! threads; this module runs the scenario's threads, through the facade
 //! ([`sync::thread`](crate::sync::thread)).
+//!
+//! # Blocking operations
+//!
+//! - An operation that cannot block in the scenario (`get_nowait`, `put` on an unbounded
+//!   queue) is checked as it is.
+//! - An operation with a timeout returns either its result or its timeout (`Empty`, `Full`,
+//!   `false`): under any timing a timed wait may time out whenever it waits
+//!   ([`Timing::Any`](crate::check::Timing::Any)), so the model must answer the timeout
+//!   wherever the operation would have to wait, and the result elsewhere, as a sequential
+//!   `get(timeout=...)` does. An object that times out although it could have gone on at
+//!   every point of the call is then not linearizable.
+//! - An operation that blocks (`get()` on an empty queue, `put` on a full one) and returns is
+//!   checked where it can go on: the model says where it would block
+//!   ([`Model::blocks`]), and the search places it only at a point of its interval where it
+//!   does not. This is linearizability of the completed operations, which says nothing about
+//!   which of several waiting operations goes first.
+//! - An operation that blocks for ever, in some execution, makes that execution stuck: the
+//!   checker reports it as it reports any program, with the verdict
+//!   [`Hangs`](crate::check::Verdict::Hangs) (or [`Deadlocks`](crate::check::Verdict::Deadlocks))
+//!   and the waiting threads, and there is no history to check. A scenario with blocking
+//!   operations must let each of them finish in every interleaving.
+//!
+//! Lincheck's dual data structures (a blocked `get` split into a request, when it starts to
+//! wait, and a follow-up, when it is served, so that waiters are served in the order they came)
+//! are not supported: a [`Model`] answers an operation in one step, and the record has no
+//! point at which an operation starts to wait; the order in which waiters are served is
+//! checked only as far as it shows in the results.
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -19,14 +19,20 @@ struct Fifo(VecDeque<u8>);
 enum Op {
     Put(u8),
     GetNowait,
+    /// `get()`, which blocks while the queue is empty.
+    Get,
+    /// `get(timeout=0.1)`.
+    GetTimeout,
 }
-use Op::{GetNowait, Put};
+use Op::{Get, GetNowait, GetTimeout, Put};
 
 impl fmt::Debug for Op {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Put(item) => write!(f, "put({item})"),
             GetNowait => write!(f, "get_nowait()"),
+            Get => write!(f, "get()"),
+            GetTimeout => write!(f, "get(timeout=0.1)"),
         }
     }
 }
@@ -58,8 +64,12 @@ impl Model for Fifo {
                 self.0.push_back(*item);
                 Got::Nothing
             }
-            GetNowait => self.0.pop_front().map_or(Got::Empty, Got::Item),
+            GetNowait | Get | GetTimeout => self.0.pop_front().map_or(Got::Empty, Got::Item),
         }
+    }
+
+    fn blocks(&self, op: &Op) -> bool {
+        matches!(op, Get) && self.0.is_empty()
     }
 }
 
@@ -71,14 +81,9 @@ fn got(item: Result<u8, GetError>) -> Got {
     }
 }
 
-/// Every interleaving, without a bound.
-fn proof() -> Check {
-    Check::with_search(Search::PROOF)
-}
-
-#[test]
-fn a_queue_is_a_fifo_queue() {
-    let check = Linearizability::new(
+/// The crate's queue, unbounded.
+fn queue() -> Linearizability<Fifo, Queue<u8>> {
+    Linearizability::new(
         Fifo::default(),
         || Queue::new(0),
         |queue, op| match op {
@@ -87,10 +92,21 @@ fn a_queue_is_a_fifo_queue() {
                 Got::Nothing
             }
             GetNowait => got(queue.get_nowait()),
+            Get => got(queue.get()),
+            GetTimeout => got(queue.get_timeout(std::time::Duration::from_millis(100))),
         },
     )
-    .check(proof());
-    let run = check.run(&Scenario {
+    .check(proof())
+}
+
+/// Every interleaving, without a bound.
+fn proof() -> Check {
+    Check::with_search(Search::PROOF)
+}
+
+#[test]
+fn a_queue_is_a_fifo_queue() {
+    let run = queue().run(&Scenario {
         init: vec![Put(1)],
         parallel: vec![vec![Put(2), GetNowait], vec![GetNowait, Put(3)]],
         post: vec![GetNowait],
@@ -111,7 +127,7 @@ fn broken_get(queue: &Mutex<VecDeque<u8>>, op: &Op) -> Got {
             queue.lock().push_back(*item);
             Got::Nothing
         }
-        GetNowait => {
+        _ => {
             let head = queue.lock().front().copied();
             if head.is_some() {
                 queue.lock().pop_front();
@@ -220,17 +236,7 @@ fn generated_scenarios_find_the_two_gets_of_one_item() {
     use proptest::prelude::*;
     use threadproof::check::scenarios;
     let ops = || prop_oneof![Just(GetNowait), (1u8..4).prop_map(Put)];
-    let queue = Linearizability::new(
-        Fifo::default(),
-        || Queue::new(0),
-        |queue, op| match op {
-            Put(item) => {
-                queue.put_nowait(*item).unwrap();
-                Got::Nothing
-            }
-            GetNowait => got(queue.get_nowait()),
-        },
-    );
+    let queue = queue().check(Check::new());
     assert_eq!(
         queue
             .run_generated(scenarios(ops(), 2, 2, 1), 20)
@@ -262,6 +268,54 @@ fn generated_scenarios_find_the_two_gets_of_one_item() {
         .collect();
     assert!(
         matches!(got[..], [Got::Item(a), Got::Item(b)] if a == b),
+        "{run}"
+    );
+}
+
+/// Gets that block until a put: each takes effect after the put it waited for, and every
+/// execution finishes.
+#[test]
+fn blocking_gets_that_are_put_for_are_linearizable() {
+    let run = queue().run(&Scenario {
+        init: vec![],
+        parallel: vec![vec![Get, Get], vec![Put(1), Put(2)]],
+        post: vec![GetNowait],
+    });
+    assert_eq!(run.report.verdict, Verdict::Holds, "{run}");
+    assert!(run.report.is_proof(), "{run}");
+}
+
+/// Two gets and one item: in every execution one get waits for a put that never comes. That
+/// is a hang, and no history to check.
+#[test]
+fn a_blocking_get_that_nothing_is_put_for_hangs() {
+    let run = queue().run(&Scenario {
+        init: vec![Put(1)],
+        parallel: vec![vec![Get], vec![Get]],
+        post: vec![],
+    });
+    assert_eq!(run.report.verdict, Verdict::Hangs, "{run}");
+    assert!(run.history.is_none() && run.why.is_none(), "{run}");
+    assert!(run.to_string().starts_with("scenario:\n"), "{run}");
+}
+
+/// Under any timing a timed get may time out whenever it waits: `Empty` is linearizable where
+/// the queue is empty, and the item where it is not. Both are reached.
+#[test]
+fn a_timed_get_times_out_only_where_the_queue_is_empty() {
+    let run = queue().check(proof().all_outcomes()).run(&Scenario {
+        init: vec![],
+        parallel: vec![vec![GetTimeout], vec![Put(1)]],
+        post: vec![GetNowait],
+    });
+    assert_eq!(run.report.verdict, Verdict::Holds, "{run}");
+    let outcomes: Vec<&str> = run.report.outcomes.keys().map(String::as_str).collect();
+    assert_eq!(
+        outcomes,
+        [
+            "Thread-1: get(timeout=0.1) -> 1; Thread-2: put(1) -> None; post: get_nowait() -> Empty",
+            "Thread-1: get(timeout=0.1) -> Empty; Thread-2: put(1) -> None; post: get_nowait() -> 1",
+        ],
         "{run}"
     );
 }
@@ -303,10 +357,9 @@ fn a_counter_that_loses_an_update_is_not_linearizable() {
     let why = run.why.as_ref().expect("why");
     // Two adds got the same count; the search placed all but one, and the model gives the
     // other a count one higher than it got.
-    let (_, answer) = why.answers[0];
+    let (at, answer) = why.answers[0];
     let history = run.history.as_ref().unwrap();
-    let (at, _) = why.answers[0];
-    assert_eq!(answer, history.operations[at].result + 1, "{run}");
+    assert_eq!(answer, Some(history.operations[at].result + 1), "{run}");
     // With fetch_add, nothing is lost.
     let run = Linearizability::new(
         Counter(0),

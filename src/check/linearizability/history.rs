@@ -51,6 +51,15 @@ pub trait Model: Clone + Eq + Hash {
     type Result: Clone + fmt::Debug + PartialEq;
     /// Runs `op` on the state, alone, and returns its result.
     fn apply(&mut self, op: &Self::Op) -> Self::Result;
+
+    /// Whether `op` blocks in this state, such as a `get` on an empty queue: it cannot take
+    /// effect here, and the search places it only where it does not block. A blocking
+    /// operation that returns takes effect at some point between its invocation and its
+    /// response where it can go on. None blocks unless the model says so.
+    fn blocks(&self, op: &Self::Op) -> bool {
+        let _ = op;
+        false
+    }
 }
 
 /// One operation of a history: who ran it, when it was invoked and when it returned, and what
@@ -120,8 +129,8 @@ pub struct NotLinearizable<R> {
     /// operation can come first.
     pub longest: Vec<usize>,
     /// Each operation that could come next in real time, with what the model answers it there
-    /// (another result than it got).
-    pub answers: Vec<(usize, R)>,
+    /// (another result than it got), or `None` if it blocks there ([`Model::blocks`]).
+    pub answers: Vec<(usize, Option<R>)>,
     /// Each other operation not in the order, with one that returned before it was invoked and
     /// is not in the order either.
     pub later: Vec<(usize, usize)>,
@@ -291,7 +300,7 @@ impl<M: Model> Search<'_, M> {
                 continue;
             }
             let mut next = state.clone();
-            if next.apply(&operation.op) != operation.result {
+            if state.blocks(&operation.op) || next.apply(&operation.op) != operation.result {
                 continue;
             }
             placed.insert(i);
@@ -330,7 +339,8 @@ fn explain<M: Model>(
             (0..operations.len()).find(|&j| !placed.contains(j) && before[i].contains(j) && j != i);
         match first {
             Some(j) => later.push((i, j)),
-            None => answers.push((i, state.clone().apply(&operations[i].op))),
+            None if state.blocks(&operations[i].op) => answers.push((i, None)),
+            None => answers.push((i, Some(state.clone().apply(&operations[i].op)))),
         }
     }
     let mut reason = "no order of the operations explains their results: ".to_owned();
@@ -345,11 +355,12 @@ fn explain<M: Model>(
     }
     let answered: Vec<String> = answers
         .iter()
-        .map(|(i, answer)| {
-            format!(
+        .map(|(i, answer)| match answer {
+            Some(answer) => format!(
                 "{}, which the model answers with `{answer:?}`",
                 operations[*i]
-            )
+            ),
+            None => format!("{}, which blocks there", operations[*i]),
         })
         .collect();
     reason.push_str(&answered.join(", or "));
@@ -394,6 +405,21 @@ mod tests {
                 }
                 QueueOp::Get => self.0.pop_front(),
             }
+        }
+    }
+
+    /// The same queue with a `get` that blocks while it is empty.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    struct BlockingFifo(Fifo);
+
+    impl Model for BlockingFifo {
+        type Op = QueueOp;
+        type Result = Option<u8>;
+        fn apply(&mut self, op: &QueueOp) -> Option<u8> {
+            self.0.apply(op)
+        }
+        fn blocks(&self, op: &QueueOp) -> bool {
+            *op == QueueOp::Get && self.0 .0.is_empty()
         }
     }
 
@@ -460,7 +486,7 @@ mod tests {
             Ok(vec![1, 0, 2])
         );
         let why = linearizable(&Fifo::default(), &puts_then_get(3)).unwrap_err();
-        assert_eq!(why.answers, [(2, Some(1))]);
+        assert_eq!(why.answers, [(2, Some(Some(1)))]);
     }
 
     /// Puts in real-time order come out in that order, not the other.
@@ -473,7 +499,7 @@ mod tests {
         ]);
         let why = linearizable(&Fifo::default(), &sequential).unwrap_err();
         assert_eq!(why.longest, [0, 1]);
-        assert_eq!(why.answers, [(2, Some(1))]);
+        assert_eq!(why.answers, [(2, Some(Some(1)))]);
         assert!(why.later.is_empty());
         assert_eq!(
             why.to_string(),
@@ -490,7 +516,7 @@ mod tests {
         let early = history(vec![(1, 2, 3, Put(2), None), (2, 0, 1, Get, Some(2))]);
         let why = linearizable(&Fifo::default(), &early).unwrap_err();
         assert!(why.longest.is_empty());
-        assert_eq!(why.answers, [(1, None)]);
+        assert_eq!(why.answers, [(1, Some(None))]);
         assert_eq!(why.later, [(0, 1)]);
         assert_eq!(
             why.to_string(),
@@ -515,7 +541,27 @@ mod tests {
         let why = linearizable(&Fifo::default(), &twice).unwrap_err();
         assert_eq!(why.longest.len(), 2);
         assert_eq!(why.answers.len(), 1);
-        assert_eq!(why.answers[0].1, None);
+        assert_eq!(why.answers[0].1, Some(None));
+    }
+
+    /// A blocking get takes effect where it can go on: after a put that overlaps it, never
+    /// before a put that came after it.
+    #[test]
+    fn a_blocking_get_takes_effect_where_it_can_go_on() {
+        let waits = history(vec![(1, 0, 3, Get, Some(1)), (2, 1, 2, Put(1), None)]);
+        assert_eq!(
+            linearizable(&BlockingFifo::default(), &waits),
+            Ok(vec![1, 0])
+        );
+        let early = history(vec![(1, 0, 1, Get, Some(1)), (2, 2, 3, Put(1), None)]);
+        let why = linearizable(&BlockingFifo::default(), &early).unwrap_err();
+        assert_eq!(why.answers, [(0, None)]);
+        assert_eq!(
+            why.to_string(),
+            "no order of the operations explains their results: first can come only \
+             `Get -> Some(1)` in Thread-1, which blocks there; `Put(1) -> None` in Thread-2 was \
+             invoked after `Get -> Some(1)` in Thread-1 returned"
+        );
     }
 
     /// A register read sees the last write before it, or one overlapping it; never a value
@@ -565,9 +611,10 @@ mod tests {
         });
         let mut state = model.clone();
         respects_real_time
-            && order
-                .iter()
-                .all(|&i| state.apply(&operations[i].op) == operations[i].result)
+            && order.iter().all(|&i| {
+                !state.blocks(&operations[i].op)
+                    && state.apply(&operations[i].op) == operations[i].result
+            })
     }
 
     /// Every permutation of the operations, tried one by one: a linearization if any is one.
@@ -679,6 +726,14 @@ mod tests {
             check_against_brute_force(&Fifo::default(), &history)?;
         }
 
+        /// On a queue whose get blocks while it is empty, likewise.
+        #[test]
+        fn the_search_agrees_with_every_permutation_on_a_blocking_queue(
+            history in histories(prop_oneof![(0u8..3).prop_map(Put), Just(Get)], BlockingFifo::default(), 2)
+        ) {
+            check_against_brute_force(&BlockingFifo::default(), &history)?;
+        }
+
         /// On a register, likewise.
         #[test]
         fn the_search_agrees_with_every_permutation_on_a_register(
@@ -706,7 +761,9 @@ mod tests {
                     }
                     for state in states {
                         let mut after = state.clone();
-                        if after.apply(&operation.op) == operation.result {
+                        if !state.blocks(&operation.op)
+                            && after.apply(&operation.op) == operation.result
+                        {
                             let states = next.entry(set | (1 << i)).or_default();
                             if !states.contains(&after) {
                                 states.push(after);
@@ -729,6 +786,7 @@ mod tests {
         ) {
             prop_assert_eq!(linearizable(&Fifo::default(), &queue).is_ok(), by_sets(&Fifo::default(), &queue), "{:?}", queue);
             prop_assert_eq!(linearizable(&Register::default(), &register).is_ok(), by_sets(&Register::default(), &register), "{:?}", register);
+            prop_assert_eq!(linearizable(&BlockingFifo::default(), &queue).is_ok(), by_sets(&BlockingFifo::default(), &queue), "{:?}", queue);
         }
     }
 
