@@ -119,6 +119,13 @@ fn a_queue_is_a_fifo_queue() {
     assert!(run.report.outcomes.len() > 1, "{run}");
 }
 
+/// A `VecDeque` behind a lock, called `queue` in the trace.
+fn deque() -> Mutex<VecDeque<u8>> {
+    let queue = Mutex::new(VecDeque::new());
+    threadproof::trace::label(&queue, "queue");
+    queue
+}
+
 /// A queue of a `VecDeque` behind a lock whose `get_nowait` reads the head under the lock and
 /// removes the head under it again: two gets can read the same head.
 fn broken_get(queue: &Mutex<VecDeque<u8>>, op: &Op) -> Got {
@@ -139,8 +146,7 @@ fn broken_get(queue: &Mutex<VecDeque<u8>>, op: &Op) -> Got {
 
 #[test]
 fn a_get_that_reads_and_removes_apart_is_not_linearizable() {
-    let check = Linearizability::new(Fifo::default(), || Mutex::new(VecDeque::new()), broken_get)
-        .check(proof());
+    let check = Linearizability::new(Fifo::default(), deque, broken_get).check(proof());
     let run = check.run(&Scenario {
         init: vec![Put(1), Put(2)],
         parallel: vec![vec![GetNowait], vec![GetNowait]],
@@ -177,7 +183,10 @@ fn a_get_that_reads_and_removes_apart_is_not_linearizable() {
         .counterexample
         .as_ref()
         .expect("a counterexample");
-    assert!(counterexample.steps.iter().any(|s| s.thread == "Thread-2"));
+    assert!(counterexample
+        .steps
+        .iter()
+        .any(|s| s.thread == "Thread-2" && s.action == "acquire queue"));
     assert!(shown.contains(&counterexample.to_string()), "{shown}");
 }
 
@@ -185,8 +194,7 @@ fn a_get_that_reads_and_removes_apart_is_not_linearizable() {
 /// holds.
 #[test]
 fn a_get_that_reads_and_removes_apart_is_linearizable_alone() {
-    let check = Linearizability::new(Fifo::default(), || Mutex::new(VecDeque::new()), broken_get)
-        .check(proof());
+    let check = Linearizability::new(Fifo::default(), deque, broken_get).check(proof());
     let run = check.run(&Scenario {
         init: vec![Put(1)],
         parallel: vec![vec![GetNowait, GetNowait], vec![Put(2)]],
@@ -199,8 +207,7 @@ fn a_get_that_reads_and_removes_apart_is_linearizable_alone() {
 /// operation of them can go.
 #[test]
 fn a_failing_scenario_is_minimized_to_two_gets_of_one_item() {
-    let check = Linearizability::new(Fifo::default(), || Mutex::new(VecDeque::new()), broken_get)
-        .check(proof());
+    let check = Linearizability::new(Fifo::default(), deque, broken_get).check(proof());
     let run = check.minimize(&Scenario {
         init: vec![Put(1), Put(2)],
         parallel: vec![vec![GetNowait, Put(3)], vec![GetNowait]],
@@ -243,7 +250,7 @@ fn generated_scenarios_find_the_two_gets_of_one_item() {
             .map_err(|run| run.to_string()),
         Ok(20)
     );
-    let broken = Linearizability::new(Fifo::default(), || Mutex::new(VecDeque::new()), broken_get);
+    let broken = Linearizability::new(Fifo::default(), deque, broken_get);
     let run = broken
         .run_generated(scenarios(ops(), 2, 3, 2), 200)
         .expect_err("a failing scenario");
