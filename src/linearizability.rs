@@ -43,7 +43,7 @@ use crate::check::{
     linearizable, Check, History, Model, NotLinearizable, Operation, Report, Results, Scenario,
     Verdict,
 };
-use crate::sync::thread;
+use crate::sync::{raw_atomic, thread};
 
 /// The operation on the concurrent object: `apply(&object, &op)`.
 type Apply<O, Op, R> = dyn Fn(&O, &Op) -> R + Send + Sync;
@@ -59,9 +59,12 @@ type Apply<O, Op, R> = dyn Fn(&O, &Op) -> R + Send + Sync;
 /// through [`sync::Arc`](crate::sync::Arc)), then `post`; it records when each operation was
 /// invoked and when it returned. Under loom and shuttle every thread runs on one
 /// operating-system thread, one step at a time, so the record, which is no primitive of the
-/// checker's, has the execution's own order and adds no interleaving. On real threads it
-/// takes a number from a shared counter before each call and after it: a stress test of many
-/// runs, and no proof.
+/// checker's, has the execution's own order. Each invocation and each response is a step of
+/// the checker's too (not shown in the trace): both checkers reduce the interleavings they
+/// explore to one order of steps that touch nothing in common, and without those steps the
+/// order of one thread's response and another's invocation would be such an order, explored
+/// one way only. On real threads the record takes a number from a shared counter before each
+/// call and after it: a stress test of many runs, and no proof.
 ///
 /// The model, its operations and their results must be `Send + Sync + 'static` to be shared
 /// with the execution's threads.
@@ -377,11 +380,19 @@ where
     // The order of invocations and responses. No primitive of the checker's: under loom and
     // shuttle only one thread runs at a time, and taking a number is no step.
     let clock = Arc::new(AtomicUsize::new(0));
+    // A step of the checker's just before each number is taken, which the trace does not show:
+    // an invocation reads `gate`, a response writes it, so a search with partial-order
+    // reduction, which explores one order of two steps that touch nothing in common, still
+    // explores each order of a response and an invocation on other threads (the real-time
+    // order the history is checked against).
+    let gate = Arc::new(raw_atomic::AtomicUsize::new(0));
     let call = {
         let (object, apply, clock) = (Arc::clone(&object), Arc::clone(apply), Arc::clone(&clock));
         move |thread: &str, op: &Op| {
+            gate.load(raw_atomic::Ordering::SeqCst);
             let invoked = clock.fetch_add(1, Ordering::SeqCst);
             let result = apply(&object, op);
+            gate.store(0, raw_atomic::Ordering::SeqCst);
             let returned = clock.fetch_add(1, Ordering::SeqCst);
             Operation {
                 thread: thread.to_owned(),
