@@ -9,7 +9,8 @@
 //! and returns a [`check::Report`]: the verdict (holds, violated, deadlocks, hangs), the
 //! outcomes with their counts, and the first counterexample, step by step, with the sentence
 //! that explains it ("Thread-1 holds account0 and waits for account1; ..."). The
-//! [`check`] module shows an example.
+//! [`check`] module shows an example. [`linearizability`] checks that a concurrent object is
+//! the sequential one it claims to be, over every interleaving, as Lincheck does.
 //!
 //! | Python (`threading`, `queue`)        | threadproof                          |
 //! |--------------------------------------|--------------------------------------|
@@ -43,6 +44,7 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 pub mod check;
+pub mod linearizability;
 pub mod queue;
 pub mod sync;
 pub mod trace;

@@ -77,6 +77,9 @@
 //!   a preemption bound; `replay`: the decisions of an execution kept, and replayed);
 //! - `report`: the [`Report`], its [`Verdict`] and [`Counterexample`], and their rendering;
 //! - `html`: a report as one HTML page, its counterexample drawn a lane per thread;
+//! - `linearizability`: [`Model`], [`History`] and [`linearizable`], the search for an order
+//!   of a concurrent object's operations that its sequential model explains, and the
+//!   [`Scenario`] that [`linearizability`](crate::linearizability) runs under the checker;
 //! - `replay`: a counterexample's replay string, which [`Check::replay`] runs again;
 //! - `diagnosis`: a stuck execution's wait-for graph turned into a deadlock or a hang, and its
 //!   sentence;
@@ -88,6 +91,7 @@
 mod builder;
 mod diagnosis;
 mod html;
+mod linearizability;
 mod panics;
 mod replay;
 mod report;
@@ -96,6 +100,10 @@ mod scheduler;
 mod search;
 
 pub use builder::Check;
+#[cfg(feature = "proptest")]
+pub use linearizability::scenarios;
+pub(crate) use linearizability::Results;
+pub use linearizability::{linearizable, History, Model, NotLinearizable, Operation, Scenario};
 pub use report::{Counterexample, Limit, Report, Verdict};
 pub use runtime::record::Step;
 pub use search::{Checker, ParseError, Part, Search, Timing};

@@ -9,6 +9,7 @@ mod barrier;
 mod condition;
 mod cycles;
 mod event;
+mod linearizability;
 mod lock;
 mod outcome_counts;
 mod parts;

@@ -521,10 +521,20 @@ mod tests {
                 }
             }
         }
-        // Only the runtime, of all the checker, is used from outside it.
+        // `linearizability` is above both the checker and the facade: it runs a scenario's
+        // threads under a check. Nothing uses it.
+        assert!(
+            top.values()
+                .all(|targets| !targets.contains(&vec!["linearizability".to_owned()])),
+            "linearizability is used: it is the top layer"
+        );
+        // Only the runtime, of all the checker, is used from outside it (and from above).
         for (module, targets) in crate_uses() {
             for target in targets {
-                if target.first().is_some_and(|t| t == "check") && module[0] != "check" {
+                if target.first().is_some_and(|t| t == "check")
+                    && module[0] != "check"
+                    && module[0] != "linearizability"
+                {
                     assert!(
                         target.len() >= 2 && target[1] == "runtime" || target.len() == 1,
                         "{} uses {} (only check::runtime is for the facade)",
