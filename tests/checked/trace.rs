@@ -99,27 +99,6 @@ fn a_preemption_is_marked_on_the_first_step_after_it() {
     );
 }
 
-/// Three threads (the main thread and two more) each take one from `count` with a separate
-/// read and write, and no lock.
-fn three_unlocked() -> usize {
-    let count = Arc::new(AtomicUsize::new(3));
-    trace::label(&*count, "count");
-    let spawn = || {
-        let count = count.clone();
-        thread::spawn(move || {
-            let read = count.load(Ordering::SeqCst);
-            count.store(read - 1, Ordering::SeqCst);
-        })
-    };
-    let others = [spawn(), spawn()];
-    let read = count.load(Ordering::SeqCst);
-    count.store(read - 1, Ordering::SeqCst);
-    for other in others {
-        other.join().unwrap();
-    }
-    count.load(Ordering::SeqCst)
-}
-
 /// Under shuttle, the counterexample a report shows has the fewest preemptions any refuting
 /// execution has: PCT's first counterexample of the three-thread count preempts threads several
 /// times, and the report shows instead the first one of the search with at most one preemption
@@ -133,7 +112,7 @@ fn the_counterexample_shown_has_the_fewest_preemptions() {
         depth: 3,
     })
     .inside_primitives();
-    let report = sampled.run_claim(three_unlocked, |count| *count == 0);
+    let report = sampled.run_claim(|| many_unlocked(3), |count| *count == 0);
     if Checker::CURRENT == Checker::Loom {
         // loom refuses PCT, and nothing is re-searched under loom.
         assert_eq!(report.verdict, Verdict::Error, "{report}");
@@ -159,7 +138,7 @@ fn the_counterexample_shown_has_the_fewest_preemptions() {
         preemption_bound: Some(0),
     })
     .inside_primitives()
-    .run_claim(three_unlocked, |count| *count == 0)
+    .run_claim(|| many_unlocked(3), |count| *count == 0)
     .expect(Verdict::Holds);
 }
 

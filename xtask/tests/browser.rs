@@ -118,18 +118,21 @@ fn check_counterexample(dom: &str) -> Vec<String> {
     problems
 }
 
-#[test]
-#[ignore = "needs the pages of `cargo prove --html` (PROVE_HTML) and a browser"]
-fn every_page_loads_in_a_browser_with_its_lanes_and_its_cycle() {
-    let Some(browser) = browser() else {
+/// The installed browser; the test fails, saying so, when there is none.
+fn installed_browser() -> PathBuf {
+    browser().unwrap_or_else(|| {
         panic!(
             "no browser installed: install Chromium (Debian: `apt-get install chromium`) or \
              name one with CHROMIUM; the pages were not checked"
-        );
-    };
-    let dir = std::env::var_os("PROVE_HTML")
-        .expect("PROVE_HTML names the directory `cargo prove --html` wrote");
-    // A relative directory is the workspace's, as `cargo prove` took it.
+        )
+    })
+}
+
+/// The directory the environment variable `variable` names, from the workspace's root if
+/// relative, with a `screenshots` directory made inside it.
+fn pages(variable: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::var_os(variable)
+        .unwrap_or_else(|| panic!("{variable} names the directory of the pages"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives inside the workspace");
@@ -137,10 +140,56 @@ fn every_page_loads_in_a_browser_with_its_lanes_and_its_cycle() {
         .join(dir)
         .canonicalize()
         .expect("the pages' directory exists");
-    let index = dir.join("index.html");
-    let profile = std::env::temp_dir().join(format!("browser-profile-{}", std::process::id()));
     let screenshots = dir.join("screenshots");
     std::fs::create_dir_all(&screenshots).expect("a writable directory");
+    (dir, screenshots)
+}
+
+/// Loads `page` (named `name`) and, unless it is an index, checks its counterexample; then
+/// saves its screenshot. Adds what is wrong to `problems`; returns whether it is a deadlock's.
+fn load(
+    browser: &Path,
+    profile: &Path,
+    (page, name): (&Path, &str),
+    screenshots: &Path,
+    problems: &mut Vec<String>,
+) -> bool {
+    let mut deadlock = false;
+    if name != "index.html" {
+        let dom = run(browser, profile, &["--dump-dom".to_owned()], page);
+        deadlock = dom.contains("data-verdict=\"deadlocks\"");
+        problems.extend(
+            check_counterexample(&dom)
+                .into_iter()
+                .map(|p| format!("{name}: {p}")),
+        );
+    }
+    let png = screenshots.join(name.replace(".html", ".png"));
+    run(
+        browser,
+        profile,
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1280,900".to_owned(),
+        ],
+        page,
+    );
+    if !std::fs::read(&png)
+        .unwrap_or_default()
+        .starts_with(b"\x89PNG")
+    {
+        problems.push(format!("{name}: no screenshot"));
+    }
+    deadlock
+}
+
+#[test]
+#[ignore = "needs the pages of `cargo prove --html` (PROVE_HTML) and a browser"]
+fn every_page_loads_in_a_browser_with_its_lanes_and_its_cycle() {
+    let browser = installed_browser();
+    let (dir, screenshots) = pages("PROVE_HTML");
+    let index = dir.join("index.html");
+    let profile = std::env::temp_dir().join(format!("browser-profile-{}", std::process::id()));
 
     let dom = run(&browser, &profile, &["--dump-dom".to_owned()], &index);
     let linked = attributes(&dom, "<a href=", "href");
@@ -164,29 +213,14 @@ fn every_page_loads_in_a_browser_with_its_lanes_and_its_cycle() {
     let mut deadlocks = 0;
     for name in std::iter::once("index.html").chain(linked.iter().copied()) {
         let page = dir.join(name);
-        if name != "index.html" {
-            let dom = run(&browser, &profile, &["--dump-dom".to_owned()], &page);
-            deadlocks += usize::from(dom.contains("data-verdict=\"deadlocks\""));
-            problems.extend(
-                check_counterexample(&dom)
-                    .into_iter()
-                    .map(|p| format!("{name}: {p}")),
-            );
-        }
-        let png = screenshots.join(name.replace(".html", ".png"));
-        run(
+        let deadlock = load(
             &browser,
             &profile,
-            &[
-                format!("--screenshot={}", png.display()),
-                "--window-size=1280,900".to_owned(),
-            ],
-            &page,
+            (&page, name),
+            &screenshots,
+            &mut problems,
         );
-        let bytes = std::fs::read(&png).unwrap_or_default();
-        if !bytes.starts_with(b"\x89PNG") {
-            problems.push(format!("{name}: no screenshot"));
-        }
+        deadlocks += usize::from(deadlock);
     }
     let _ = std::fs::remove_dir_all(&profile);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -207,70 +241,41 @@ fn every_page_loads_in_a_browser_with_its_lanes_and_its_cycle() {
 #[test]
 #[ignore = "needs the guide's pages (GUIDE_HTML) and a browser"]
 fn every_guide_page_loads_in_a_browser_with_its_lanes_and_its_cycle() {
-    let Some(browser) = browser() else {
-        panic!(
-            "no browser installed: install Chromium (Debian: `apt-get install chromium`) or \
-             name one with CHROMIUM; the pages were not checked"
-        );
-    };
-    let dir = std::env::var_os("GUIDE_HTML")
-        .expect("GUIDE_HTML names the directory the guide's tests wrote their pages to");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives inside the workspace");
-    let dir = root
-        .join(dir)
-        .canonicalize()
-        .expect("the pages' directory exists");
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+    let browser = installed_browser();
+    let (dir, screenshots) = pages("GUIDE_HTML");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("the pages' directory can be read")
-        .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "html"))
+        .map(|entry| entry.expect("a directory entry").file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".html"))
         .collect();
-    pages.sort();
+    names.sort();
     let profile = std::env::temp_dir().join(format!("browser-guide-{}", std::process::id()));
-    let screenshots = dir.join("screenshots");
-    std::fs::create_dir_all(&screenshots).expect("a writable directory");
     let (mut problems, mut deadlocks) = (Vec::new(), 0);
-    for page in &pages {
-        let name = page.file_name().unwrap().to_string_lossy().into_owned();
-        let dom = run(&browser, &profile, &["--dump-dom".to_owned()], page);
-        deadlocks += usize::from(dom.contains("data-verdict=\"deadlocks\""));
-        problems.extend(
-            check_counterexample(&dom)
-                .into_iter()
-                .map(|p| format!("{name}: {p}")),
-        );
-        let png = screenshots.join(name.replace(".html", ".png"));
-        run(
+    for name in &names {
+        let page = dir.join(name);
+        let deadlock = load(
             &browser,
             &profile,
-            &[
-                format!("--screenshot={}", png.display()),
-                "--window-size=1280,900".to_owned(),
-            ],
-            page,
+            (&page, name),
+            &screenshots,
+            &mut problems,
         );
-        if !std::fs::read(&png)
-            .unwrap_or_default()
-            .starts_with(b"\x89PNG")
-        {
-            problems.push(format!("{name}: no screenshot"));
-        }
+        deadlocks += usize::from(deadlock);
     }
     let _ = std::fs::remove_dir_all(&profile);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // The guide has three refuted programs, a deadlock among them, under each checker.
     assert!(
-        pages.len() >= 3,
+        names.len() >= 3,
         "only {} guide pages in {}",
-        pages.len(),
+        names.len(),
         dir.display()
     );
     assert!(deadlocks > 0, "no deadlock among the guide's pages");
     println!(
         "{} guide pages loaded in {}, {deadlocks} of them deadlocks",
-        pages.len(),
+        names.len(),
         browser.display()
     );
 }
