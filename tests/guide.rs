@@ -1,4 +1,4 @@
-//! The README's guide, "Check your own code": three programs that are not from the tutorial,
+//! The README's guide, "Check your own code": four programs that are not from the tutorial,
 //! each checked with [`Check`], with the verdict the checkers reach. The first, a bounded
 //! buffer, is fixed two ways: with `notify_all`, and the pthread way, with a condition for each
 //! side.
@@ -11,7 +11,8 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use threadproof::check::{Check, Checker, Search, Verdict};
+use threadproof::check::{Check, Checker, Model, Scenario, Search, Verdict};
+use threadproof::linearizability::Linearizability;
 use threadproof::sync::atomic::{AtomicUsize, Ordering};
 use threadproof::sync::{thread, Arc};
 use threadproof::{trace, Condition, Condvar, Lock, Mutex};
@@ -447,4 +448,175 @@ fn updates_that_check_the_acquire_count_exactly_the_holders() {
         assert!(report.timed_out_executions > 0, "{report}");
     }
     println!("{report}");
+}
+
+// ---- 4. A bounded stack that checks for room apart from its push ---------------------------
+
+/// A stack of at most `capacity` items. Its `push_if_room` checks for room under one
+/// acquisition of its lock and pushes under another, so two threads can both find room for the
+/// last place; `whole` makes the check and the push one acquisition.
+struct Stack {
+    items: Mutex<Vec<u8>>,
+    capacity: usize,
+    whole: bool,
+}
+
+impl Stack {
+    fn push_if_room(&self, item: u8) -> bool {
+        if self.whole {
+            let mut items = self.items.lock();
+            let room = items.len() < self.capacity;
+            if room {
+                items.push(item);
+            }
+            return room;
+        }
+        let room = self.items.lock().len() < self.capacity;
+        if room {
+            self.items.lock().push(item);
+        }
+        room
+    }
+
+    fn pop(&self) -> Option<u8> {
+        self.items.lock().pop()
+    }
+}
+
+/// The stack, one operation at a time.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct StackModel {
+    items: Vec<u8>,
+    capacity: usize,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum StackOp {
+    PushIfRoom(u8),
+    Pop,
+}
+
+impl std::fmt::Debug for StackOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StackOp::PushIfRoom(item) => write!(f, "push_if_room({item})"),
+            StackOp::Pop => write!(f, "pop()"),
+        }
+    }
+}
+
+/// What an operation returned: whether it pushed, or what it popped.
+#[derive(Clone, Copy, PartialEq)]
+enum Answer {
+    Pushed(bool),
+    Popped(Option<u8>),
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Answer::Pushed(pushed) => write!(f, "{pushed}"),
+            Answer::Popped(Some(item)) => write!(f, "{item}"),
+            Answer::Popped(None) => write!(f, "None"),
+        }
+    }
+}
+
+impl Model for StackModel {
+    type Op = StackOp;
+    type Result = Answer;
+    fn apply(&mut self, op: &StackOp) -> Answer {
+        match op {
+            StackOp::PushIfRoom(item) => {
+                let room = self.items.len() < self.capacity;
+                if room {
+                    self.items.push(*item);
+                }
+                Answer::Pushed(room)
+            }
+            StackOp::Pop => Answer::Popped(self.items.pop()),
+        }
+    }
+}
+
+/// The stack of capacity 1, checked against its model; `whole` as in [`Stack`].
+fn stack(whole: bool) -> Linearizability<StackModel, Stack> {
+    Linearizability::new(
+        StackModel {
+            items: Vec::new(),
+            capacity: 1,
+        },
+        move || {
+            let stack = Stack {
+                items: Mutex::new(Vec::new()),
+                capacity: 1,
+                whole,
+            };
+            trace::label(&stack.items, "items");
+            stack
+        },
+        |stack, op| match op {
+            StackOp::PushIfRoom(item) => Answer::Pushed(stack.push_if_room(*item)),
+            StackOp::Pop => Answer::Popped(stack.pop()),
+        },
+    )
+    .check(check(SHUTTLE_BOUND))
+}
+
+/// A scenario larger than it needs to be: minimizing it leaves the two pushes, one in each
+/// thread, that both find room for the one place.
+fn stack_scenario() -> Scenario<StackOp> {
+    Scenario {
+        init: vec![StackOp::Pop],
+        parallel: vec![
+            vec![StackOp::PushIfRoom(1), StackOp::Pop],
+            vec![StackOp::PushIfRoom(2)],
+        ],
+        post: vec![StackOp::Pop, StackOp::Pop],
+    }
+}
+
+#[cfg(any(loom, shuttle))]
+#[test]
+fn a_stack_that_checks_for_room_apart_from_its_push_is_not_linearizable() {
+    let run = stack(false).minimize(&stack_scenario());
+    assert_eq!(run.report.verdict, Verdict::Violated, "{run}");
+    // Minimized: one push in each thread, both answered `true`, which no order explains with
+    // room for one item.
+    assert_eq!(
+        run.scenario.parallel,
+        [vec![StackOp::PushIfRoom(1)], vec![StackOp::PushIfRoom(2)]],
+        "{run}"
+    );
+    let why = run
+        .why
+        .as_ref()
+        .expect("why no order explains it")
+        .to_string();
+    assert!(
+        why.starts_with("no order of the operations explains their results"),
+        "{why}"
+    );
+    assert!(
+        why.contains("which the model answers with `false`"),
+        "{why}"
+    );
+    println!("{run}");
+    let mut shown = run.to_string();
+    // The time, which varies, set to zero.
+    if let Some(at) = shown.find(" executions in ") {
+        let end = shown[at..].find(" s)").map_or(shown.len(), |e| at + e);
+        shown.replace_range(at..end, " executions in 0.00");
+    }
+    insta::assert_snapshot!(format!("guide-stack-{}", Checker::CURRENT.name()), shown);
+}
+
+#[test]
+fn a_stack_that_checks_for_room_and_pushes_under_one_acquisition_is_linearizable() {
+    let run = stack(true).run(&stack_scenario());
+    assert_eq!(run.report.verdict, Verdict::Holds, "{run}");
+    assert!(run.why.is_none(), "{run}");
+    if Checker::CURRENT == Checker::Loom {
+        assert!(run.report.is_proof(), "{run}");
+    }
 }
