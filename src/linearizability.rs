@@ -43,7 +43,7 @@ use crate::check::{
     linearizable, Check, History, Model, NotLinearizable, Operation, Report, Results, Scenario,
     Verdict,
 };
-use crate::sync::{raw_atomic, thread};
+use crate::sync::{self, thread};
 
 /// The operation on the concurrent object: `apply(&object, &op)`.
 type Apply<O, Op, R> = dyn Fn(&O, &Op) -> R + Send + Sync;
@@ -63,7 +63,10 @@ type Apply<O, Op, R> = dyn Fn(&O, &Op) -> R + Send + Sync;
 /// the checker's too (not shown in the trace): both checkers reduce the interleavings they
 /// explore to one order of steps that touch nothing in common, and without those steps the
 /// order of one thread's response and another's invocation would be such an order, explored
-/// one way only. On real threads the record takes a number from a shared counter before each
+/// one way only. Under loom those steps take a mutex, so that an operation invoked after
+/// another returned also happens after it: otherwise loom lets the later operation's loads read
+/// values the earlier one had overwritten, and a correct object would look not linearizable.
+/// On real threads the record takes a number from a shared counter before each
 /// call and after it: a stress test of many runs, and no proof.
 ///
 /// The model, its operations and their results must be `Send + Sync + 'static` to be shared
@@ -380,20 +383,17 @@ where
     // The order of invocations and responses. No primitive of the checker's: under loom and
     // shuttle only one thread runs at a time, and taking a number is no step.
     let clock = Arc::new(AtomicUsize::new(0));
-    // A step of the checker's just before each number is taken, which the trace does not show:
-    // an invocation reads `gate`, a response writes it, so a search with partial-order
-    // reduction, which explores one order of two steps that touch nothing in common, still
-    // explores each order of a response and an invocation on other threads (the real-time
-    // order the history is checked against).
-    let gate = Arc::new(raw_atomic::AtomicUsize::new(0));
+    // Each number is taken at a step of the checker's, which the trace does not show: a search
+    // that reorders only related steps still explores each order of a response and an
+    // invocation on other threads (the real-time order the history is checked against), and
+    // under a weak memory model an operation invoked after another returned sees what it did.
+    let real_time = Arc::new(sync::RealTime::new());
     let call = {
         let (object, apply, clock) = (Arc::clone(&object), Arc::clone(apply), Arc::clone(&clock));
         move |thread: &str, op: &Op| {
-            gate.load(raw_atomic::Ordering::SeqCst);
-            let invoked = clock.fetch_add(1, Ordering::SeqCst);
+            let invoked = real_time.invocation(|| clock.fetch_add(1, Ordering::SeqCst));
             let result = apply(&object, op);
-            gate.store(0, raw_atomic::Ordering::SeqCst);
-            let returned = clock.fetch_add(1, Ordering::SeqCst);
+            let returned = real_time.response(|| clock.fetch_add(1, Ordering::SeqCst));
             Operation {
                 thread: thread.to_owned(),
                 invoked,

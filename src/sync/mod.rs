@@ -55,7 +55,7 @@ mod wait;
 
 pub(crate) use wait::{wait_for, Blocking, Deadline, Waiters};
 
-pub(crate) use backend::{Condvar, Mutex, MutexGuard};
+pub(crate) use backend::{Condvar, Mutex, MutexGuard, RealTime};
 // std's `Arc`, in every configuration: when loom stops an execution with every thread waiting,
 // it unwinds the waiting threads after the execution is gone, and dropping a loom `Arc` then
 // panics inside a destructor, which aborts the process. Reference counts are no part of what

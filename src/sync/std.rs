@@ -7,6 +7,29 @@ pub use std::sync::atomic;
 /// The primitives' insides use std's atomics directly on real threads.
 pub(crate) use std::sync::atomic as raw_atomic;
 
+/// The real-time order of operations: on real threads, the order in which they take their
+/// numbers, with nothing to tell a checker.
+#[derive(Debug)]
+pub(crate) struct RealTime;
+
+impl RealTime {
+    pub(crate) fn new() -> Self {
+        RealTime
+    }
+
+    /// Runs `at`, the taking of an invocation's place in the order.
+    #[inline(always)]
+    pub(crate) fn invocation<R>(&self, at: impl FnOnce() -> R) -> R {
+        at()
+    }
+
+    /// Runs `at`, the taking of a response's place in the order.
+    #[inline(always)]
+    pub(crate) fn response<R>(&self, at: impl FnOnce() -> R) -> R {
+        at()
+    }
+}
+
 /// An object, as the checker's runtime knows it: on real threads, nothing.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Object;

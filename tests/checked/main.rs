@@ -10,6 +10,7 @@ mod condition;
 mod cycles;
 mod event;
 mod linearizability;
+mod linearizable;
 mod lock;
 mod outcome_counts;
 mod parts;

@@ -52,10 +52,12 @@ mod timer;
 
 pub use rt::sync::atomic;
 pub(crate) mod raw_atomic;
+mod real_time;
 
 pub(crate) use condvar::Condvar;
 pub(crate) use deadline::Deadline;
 pub(crate) use mutex::{Mutex, MutexGuard};
+pub(crate) use real_time::RealTime;
 
 /// Runs `op`, an operation of the checker's that may switch threads and touches `accesses`,
 /// telling the checker's runtime what it touches ([`access`]): the search that reorders only
