@@ -63,9 +63,9 @@ type Apply<O, Op, R> = dyn Fn(&O, &Op) -> R + Send + Sync;
 /// the checker's too (not shown in the trace): both checkers reduce the interleavings they
 /// explore to one order of steps that touch nothing in common, and without those steps the
 /// order of one thread's response and another's invocation would be such an order, explored
-/// one way only. Under loom those steps take a mutex, so that an operation invoked after
-/// another returned also happens after it: otherwise loom lets the later operation's loads read
-/// values the earlier one had overwritten, and a correct object would look not linearizable.
+/// one way only. They also make an operation invoked after another returned happen after it:
+/// otherwise loom lets the later operation's loads read values the earlier one had
+/// overwritten, and a correct object would look not linearizable.
 /// On real threads the record takes a number from a shared counter before each
 /// call and after it: a stress test of many runs, and no proof.
 ///

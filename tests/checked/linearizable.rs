@@ -294,6 +294,36 @@ queue_like!(Queue<u8>);
 queue_like!(LifoQueue<u8>);
 queue_like!(PriorityQueue<u8>);
 
+/// The generated scenarios of the queues, and two written by hand: `full()` as the queue fills
+/// and empties (a bounded queue is seldom full in the generated ones).
+fn queue_scenarios() -> Vec<Scenario<QueueOp>> {
+    use QueueOp::{Full, GetNowait, PutNowait};
+    let mut scenarios = scenarios(queue_ops());
+    scenarios.push(Scenario {
+        init: vec![PutNowait(1), PutNowait(2)],
+        parallel: vec![vec![Full, GetNowait], vec![Full, PutNowait(3)]],
+        post: vec![Full],
+    });
+    scenarios
+}
+
+/// An unbounded queue is never full.
+#[test]
+fn an_unbounded_queue_is_linearizable() {
+    use QueueOp::{Full, GetNowait, PutNowait};
+    let model = QueueModel {
+        maxsize: 0,
+        ..QueueModel::new(Order::Fifo)
+    };
+    let check = Linearizability::new(model, || Queue::new(0), |queue, op| queue.apply(op));
+    let scenario = Scenario {
+        init: vec![Full],
+        parallel: vec![vec![PutNowait(1), Full], vec![GetNowait, PutNowait(2)]],
+        post: vec![Full],
+    };
+    prove("Queue()", check, &[scenario]);
+}
+
 #[test]
 fn a_queue_is_linearizable() {
     let check = Linearizability::new(
@@ -301,7 +331,7 @@ fn a_queue_is_linearizable() {
         || Queue::new(2),
         |queue, op| queue.apply(op),
     );
-    prove("Queue(2)", check, &scenarios(queue_ops()));
+    prove("Queue(2)", check, &queue_scenarios());
 }
 
 #[test]
@@ -311,7 +341,7 @@ fn a_lifo_queue_is_linearizable() {
         || LifoQueue::new(2),
         |queue, op| queue.apply(op),
     );
-    prove("LifoQueue(2)", check, &scenarios(queue_ops()));
+    prove("LifoQueue(2)", check, &queue_scenarios());
 }
 
 #[test]
@@ -321,7 +351,7 @@ fn a_priority_queue_is_linearizable() {
         || PriorityQueue::new(2),
         |queue, op| queue.apply(op),
     );
-    prove("PriorityQueue(2)", check, &scenarios(queue_ops()));
+    prove("PriorityQueue(2)", check, &queue_scenarios());
 }
 
 // ---------------------------------------------------------------------------------------
